@@ -1,0 +1,116 @@
+"""Periods: years, UK fiscal years, months, dates, ranges, open 'since' periods and relative
+durations, with ISO start/end dates where the text determines them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import polars as pl
+
+from transform.reference_data import load_yaml
+from transform.rules import rules_for
+from transform.scan import drop_overlaps, scan
+from transform.sentences import attach_sentence, with_span_text
+from transform.shadow import to_original
+
+COLUMNS = ["period_id", "doc_id", "start", "end", "text", "kind", "start_date", "end_date", "rule_id", "sentence_id"]
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> dict:
+    return load_yaml("calendar.yaml")
+
+
+def _month(col: str) -> pl.Expr:
+    months = {k: int(v) for k, v in _calendar()["months"].items()}
+    return pl.col(col).str.to_lowercase().str.strip_chars(".").replace_strict(months, default=None, return_dtype=pl.Int32)
+
+
+def _year2(first: str, second: str) -> pl.Expr:
+    """Second year of a pair, expanding two digits against the first ('2016', '17' -> 2017)."""
+    y1 = pl.col(first).cast(pl.Int32)
+    y2 = pl.col(second).cast(pl.Int32)
+    century = (y1 // 100) * 100
+    expanded = century + y2
+    return pl.when(pl.col(second).str.len_chars() == 4).then(y2).when(expanded < y1).then(expanded + 100).otherwise(expanded)
+
+
+def _date(y: pl.Expr, m: pl.Expr | int, d: pl.Expr | int) -> pl.Expr:
+    return pl.date(y, m, d)
+
+
+def _month_end(y: pl.Expr, m: pl.Expr) -> pl.Expr:
+    return pl.date(y, m, 1).dt.month_end()
+
+
+def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    missing = [c for c in cols if c not in df.columns]
+    return df.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+
+
+def resolve(c: pl.DataFrame) -> pl.DataFrame:
+    """Add kind, start_date and end_date to scanned period candidates."""
+    c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m2", "d1", "d2", "sep", "unitword"])
+    fy = _calendar()["fiscal_year_start_month"]
+    attr_kind = pl.col("rule_id").replace_strict(
+        {r.id: r.attrs["kind"] for r in rules_for("periods") if "kind" in r.attrs}, default=None, return_dtype=pl.String
+    )
+    y1 = pl.col("y1").cast(pl.Int32)
+    y1b = _year2("y1", "y1b")
+    y2 = _year2("y1", "y2")
+    consecutive = y2 == y1 + 1
+    dash_kind = (
+        pl.when(pl.col("sep") == "/").then(pl.lit("fiscal_year"))
+        .when(pl.col("sep").is_in(["-", "–"]) & (pl.col("y2").str.len_chars() == 2) & consecutive).then(pl.lit("fiscal_year"))
+        .otherwise(pl.lit("year_range"))
+    )
+    since_kind = pl.when(pl.col("m1").is_not_null()).then(pl.lit("month")).when(pl.col("y1b").is_not_null()).then(pl.lit("fiscal_year")).otherwise(pl.lit("year"))
+    kind = (
+        pl.when(pl.col("rule_id") == "PER-SINCE").then(since_kind)
+        .when(pl.col("rule_id").is_in(["PER-YEAR-DASH-RANGE", "PER-YEAR-RANGE-WORDS"])).then(dash_kind)
+        .when(pl.col("rule_id") == "PER-DEICTIC").then(pl.col("unitword").str.to_lowercase())
+        .otherwise(attr_kind)
+    )
+    c = c.with_columns(kind=kind)
+    m1, m2 = _month("m1"), _month("m2")
+    d1, d2 = pl.col("d1").cast(pl.Int32), pl.col("d2").cast(pl.Int32)
+    fy2_end = _year2("y2", "y2b")
+    has_year = pl.col("y1").is_not_null()
+    start = (
+        pl.when(~has_year).then(None)
+        .when(pl.col("rule_id").is_in(["PER-DATE", "PER-DATE-RANGE"])).then(_date(y1, m1, d1))
+        .when(pl.col("kind") == "month").then(_date(y1, m1, 1))
+        .when(pl.col("rule_id") == "PER-MONTH-RANGE").then(_date(y1, m1, 1))
+        .when(pl.col("kind").is_in(["fiscal_year", "fiscal_year_range"])).then(_date(y1, fy, 1))
+        .when(pl.col("kind").is_in(["year", "year_range"])).then(_date(y1, 1, 1))
+    )
+    end = (
+        pl.when(~has_year | (pl.col("rule_id") == "PER-SINCE")).then(None)
+        .when(pl.col("rule_id") == "PER-DATE").then(_date(y1, m1, d1))
+        .when(pl.col("rule_id") == "PER-DATE-RANGE").then(_date(y2, m2, d2))
+        .when(pl.col("rule_id") == "PER-MONTH-RANGE").then(_month_end(y2, m2))
+        .when(pl.col("kind") == "month").then(_month_end(y1, m1))
+        .when(pl.col("kind") == "fiscal_year_range").then(_date(fy2_end, fy, 1).dt.offset_by("-1d"))
+        .when((pl.col("kind") == "fiscal_year") & pl.col("y2").is_not_null()).then(_date(y2, fy, 1).dt.offset_by("-1d"))
+        .when(pl.col("kind") == "fiscal_year").then(_date(y1b, fy, 1).dt.offset_by("-1d"))
+        .when(pl.col("kind") == "year_range").then(_date(y2, 12, 31))
+        .when(pl.col("kind") == "year").then(_date(y1, 12, 31))
+    )
+    return c.with_columns(start_date=start, end_date=end)
+
+
+def periods_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
+    """Period rows in shadow offsets (s, e) with kind and dates, overlaps resolved."""
+    c = scan(shadow, rules_for("periods"))
+    return drop_overlaps(resolve(c))
+
+
+def extract_periods(
+    periods_shadow: pl.DataFrame, breaks: pl.DataFrame, documents: pl.DataFrame, sentences: pl.DataFrame
+) -> pl.DataFrame:
+    """The periods table with original offsets, text, ids and sentence ids."""
+    c = attach_sentence(to_original(periods_shadow, breaks), sentences)
+    c = with_span_text(c, documents).with_columns(
+        period_id=pl.col("doc_id").str.slice(0, 16) + pl.lit("-P") + pl.col("start").cast(pl.String).str.zfill(7)
+    )
+    return c.select(*COLUMNS, "s", "e").sort("doc_id", "start")

@@ -1,0 +1,171 @@
+"""Arrow schemas of every warehouse table: the one place column names and types are fixed.
+
+The contract tables (../shared/design/warehouse-contract.md) keep their required columns
+first; extra columns follow. Every file of a table is written with exactly this schema,
+so `pl.scan_parquet(".../<table>/**/*.parquet", hive_partitioning=True)` needs no options.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+STR = pa.string()
+INT = pa.int64()
+FLOAT = pa.float64()
+DATE = pa.date32()
+TS = pa.timestamp("us", tz="UTC")
+STR_LIST = pa.list_(pa.string())
+
+
+def _schema(*fields: tuple[str, pa.DataType, bool]) -> pa.Schema:
+    return pa.schema([pa.field(name, typ, nullable=nullable) for name, typ, nullable in fields])
+
+
+SPAN = [("start", INT, False), ("end", INT, False), ("text", STR, False)]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": _schema(
+        ("doc_id", STR, False),
+        ("source_name", STR, False),
+        ("text", STR, False),
+        ("n_chars", INT, False),
+        ("media_type", STR, False),
+        ("status", STR, False),
+        ("encoding", STR, True),
+        ("extractor", STR, True),
+        ("n_pages", INT, True),
+        ("page_starts", pa.list_(INT), True),
+        ("reason", STR, True),
+    ),
+    "source_files": _schema(
+        ("source_path", STR, False),
+        ("source_name", STR, False),
+        ("doc_id", STR, False),
+        ("size_bytes", INT, False),
+        ("status", STR, False),
+        ("reason", STR, True),
+    ),
+    "sentences": _schema(
+        ("sentence_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+    ),
+    "figures": _schema(
+        ("figure_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("value", FLOAT, False),
+        ("value_max", FLOAT, True),
+        ("unit", STR, False),
+        ("approx", STR, True),
+        ("role", STR, False),
+        ("direction", STR, True),
+        ("rule_id", STR, False),
+        ("sentence_id", STR, True),
+    ),
+    "periods": _schema(
+        ("period_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("kind", STR, False),
+        ("start_date", DATE, True),
+        ("end_date", DATE, True),
+        ("rule_id", STR, False),
+        ("sentence_id", STR, True),
+    ),
+    "authority_mentions": _schema(
+        ("mention_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("canonical", STR, False),
+        ("gss_code", STR, True),
+        ("la_type", STR, True),
+        ("rule_id", STR, False),
+        ("sentence_id", STR, True),
+    ),
+    "ratings": _schema(
+        ("rating_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("authority", STR, False),
+        ("gss_code", STR, True),
+        ("rating", STR, False),
+        ("when", STR, True),
+        ("rule_id", STR, False),
+        ("sentence_id", STR, True),
+    ),
+    "checks": _schema(
+        ("check_id", STR, False),
+        ("kind", STR, False),
+        ("doc_ids", STR_LIST, False),
+        ("figure_ids", STR_LIST, False),
+        ("verdict", STR, False),
+        ("computed", FLOAT, True),
+        ("tolerance", STR, True),
+        ("explanation", STR, False),
+    ),
+    "runs": _schema(
+        ("run_id", STR, False),
+        ("started_at", TS, False),
+        ("finished_at", TS, False),
+        ("n_inputs", INT, False),
+        ("n_documents", INT, False),
+        ("n_quarantined", INT, False),
+        ("n_figures", INT, False),
+        ("n_periods", INT, False),
+        ("n_authority_mentions", INT, False),
+        ("n_ratings", INT, False),
+        ("n_checks", INT, False),
+        ("n_expectations", INT, False),
+        ("n_failed_critical", INT, False),
+        ("n_failed_warning", INT, False),
+        ("outcome", STR, False),
+        ("published", pa.bool_(), False),
+        ("report_path", STR, True),
+        ("contract_version", STR, False),
+    ),
+    "validation_results": _schema(
+        ("run_id", STR, False),
+        ("suite", STR, False),
+        ("table", STR, False),
+        ("expectation_type", STR, False),
+        ("column", STR, True),
+        ("severity", STR, False),
+        ("success", pa.bool_(), False),
+        ("element_count", INT, True),
+        ("unexpected_count", INT, True),
+        ("unexpected_ids", STR_LIST, True),
+        ("details", STR, True),
+    ),
+}
+
+# Tables whose content is a function of the input documents alone (identical on a rerun).
+CONTENT_TABLES = (
+    "documents",
+    "source_files",
+    "sentences",
+    "figures",
+    "periods",
+    "authority_mentions",
+    "ratings",
+    "checks",
+)
+# Append-only run logs.
+LOG_TABLES = ("runs", "validation_results")
+
+# Id column of each table (unique per table); None for log tables keyed by several columns.
+ID_COLUMNS: dict[str, str | None] = {
+    "documents": "doc_id",
+    "source_files": "source_path",
+    "sentences": "sentence_id",
+    "figures": "figure_id",
+    "periods": "period_id",
+    "authority_mentions": "mention_id",
+    "ratings": "rating_id",
+    "checks": "check_id",
+    "runs": "run_id",
+    "validation_results": None,
+}
+
+# Tables whose rows carry a span into documents.text.
+SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "ratings")
