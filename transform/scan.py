@@ -58,7 +58,7 @@ def drop_overlaps(spans: pl.DataFrame) -> pl.DataFrame:
 def overlaps_any(spans: pl.DataFrame, blockers: pl.DataFrame) -> pl.Series:
     """Boolean per span row: does it overlap any blocker span (same doc, shadow offsets s/e)?"""
     if blockers.is_empty() or spans.is_empty():
-        return pl.Series("blocked", [False] * spans.height)
+        return pl.Series("blocked", [False] * spans.height, dtype=pl.Boolean)
     merged = merge_intervals(blockers.select("doc_id", "s", "e"))
     keyed = spans.select("doc_id", "s", "e").with_row_index("_row").sort("s")
     back = keyed.join_asof(

@@ -1,0 +1,157 @@
+"""The `csfacts` command line: run the pipeline, inspect the warehouse, list rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from csfacts.settings import DATA_DIR_ENV, data_dir_from_env
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CRITICAL = 2
+
+MAIN_EXAMPLES = """\
+examples:
+  csfacts run samples/corpus              process the sample corpus into ./data
+  csfacts run reports/ --data-dir /srv/cs  process a folder into /srv/cs
+  csfacts tables                           row counts of the warehouse tables
+  csfacts rules                            list the extraction rules
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(
+        prog="csfacts",
+        description="Figures, periods, councils and Ofsted ratings from children's services documents, "
+        "validated into a Parquet warehouse.",
+        epilog=MAIN_EXAMPLES,
+        formatter_class=fmt,
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = f"data directory (default: ${DATA_DIR_ENV} or ./data)"
+
+    run = sub.add_parser(
+        "run",
+        help="process files or folders into the warehouse (one Prefect flow run)",
+        description="Extract, transform, validate and load the given files or folders. Exits 2 when a "
+        "critical expectation fails (the warehouse content is then left as it was).",
+        epilog="example:\n  csfacts run samples/corpus --data-dir data\n  csfacts run report.pdf page.html notes.txt",
+        formatter_class=fmt,
+    )
+    run.add_argument("paths", nargs="*", help="files or folders (default: DATA_DIR/inbox)")
+    run.add_argument("--data-dir", help=data_help)
+    run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default 250)")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    tables = sub.add_parser(
+        "tables",
+        help="row counts of the warehouse tables and the latest run",
+        description="Show each warehouse table with its row count, and the latest run.",
+        epilog="example:\n  csfacts tables --data-dir data",
+        formatter_class=fmt,
+    )
+    tables.add_argument("--data-dir", help=data_help)
+
+    rules = sub.add_parser(
+        "rules",
+        help="list every extraction rule with its description and example",
+        description="List every rule (id, table, description, a passing example).",
+        epilog="example:\n  csfacts rules --table figures",
+        formatter_class=fmt,
+    )
+    rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
+    return p
+
+
+def _quiet_prefect_defaults() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the flow once and print a short summary."""
+    _quiet_prefect_defaults()
+    from flows.pipeline import run_pipeline
+
+    kwargs: dict = {"paths": args.paths or None, "data_dir": str(data_dir_from_env(args.data_dir))}
+    if args.batch_size:
+        kwargs["batch_size"] = args.batch_size
+    try:
+        summary = run_pipeline(**kwargs)
+    except FileNotFoundError as exc:
+        print(f"csfacts: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print(format_summary(summary))
+    return EXIT_CRITICAL if summary["n_failed_critical"] else EXIT_OK
+
+
+def format_summary(s: dict) -> str:
+    """Human-readable run summary."""
+    rows = ", ".join(f"{k}={v}" for k, v in s["rows"].items())
+    lines = [
+        f"run {s['run_id']}: {s['outcome']}" + ("" if s["published"] else " (warehouse content NOT updated)"),
+        f"  inputs: {s['n_inputs']} files ({s['n_ignored']} ignored as hidden/temporary); "
+        f"documents ok: {s['n_documents']}, quarantined: {s['n_quarantined']}",
+        f"  rows: {rows}",
+        f"  expectations: {s['n_expectations']} run, {s['n_failed_critical']} critical and {s['n_failed_warning']} warning failures",
+    ]
+    lines += [f"    - {f}" for f in s["failed_expectations"][:20]]
+    lines += [
+        f"  warehouse: {s['warehouse_path']}",
+        f"  report: {s['report_path']}",
+        f"  data docs: {s['data_docs_path']}",
+        "  seconds: " + ", ".join(f"{k}={v}" for k, v in s["stage_seconds"].items()),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Print row counts of every table of the current warehouse version."""
+    from warehouse.schema import SCHEMAS
+    from warehouse.store import current_version, read_tables
+
+    root = data_dir_from_env(args.data_dir)
+    version = current_version(root)
+    if version is None:
+        print(f"no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`)")
+        return EXIT_OK
+    tables = read_tables(root)
+    print(f"warehouse {root / 'warehouse'} (version {version})")
+    for name in SCHEMAS:
+        print(f"  {name:<20} {tables[name].height:>8} rows")
+    runs = tables["runs"]
+    if runs.height:
+        last = runs.sort("started_at").row(-1, named=True)
+        print(f"latest run {last['run_id']}: {last['outcome']}, report {last['report_path']}")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print every rule with its description and first passing example."""
+    from transform.rules import RULE_FILES, rules_for
+
+    for table in [args.table] if args.table else list(RULE_FILES):
+        for r in rules_for(table):
+            ex = r.examples.passing[0]
+            print(f"{r.id:<26} {table:<10} {r.description}")
+            print(textwrap.indent(f'e.g. "{ex.text}" -> "{ex.span}"', " " * 38))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `csfacts` console script."""
+    args = _parser().parse_args(argv)
+    handler = {"run": cmd_run, "tables": cmd_tables, "rules": cmd_rules}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The csfacts run flow: extract -> transform -> validate -> load, batched.
+
+Documents are processed in batches of `batch_size` (one extract and one transform task per
+batch), so 10,000 documents make 2 * 10,000 / batch_size tasks plus one validate and one
+load task. The flow only wires tasks; the work lives in extract/, transform/,
+expectations/ and warehouse/.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+
+from csfacts.settings import BATCH_SIZE, CONTRACT_VERSION, QUARANTINE_DIRNAME, REPORTS_DIRNAME, data_dir_from_env
+from warehouse.schema import CONTENT_TABLES, SCHEMAS
+
+
+@dataclass
+class RunSummary:
+    """What a run did: counts, outcome, where the report is, and time per stage."""
+
+    run_id: str
+    outcome: str
+    published: bool
+    n_inputs: int
+    n_ignored: int
+    n_documents: int
+    n_quarantined: int
+    rows: dict[str, int]
+    n_expectations: int
+    n_failed_critical: int
+    n_failed_warning: int
+    failed_expectations: list[str]
+    report_path: str | None
+    data_docs_path: str | None
+    warehouse_path: str
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form (JSON-serialisable)."""
+        return asdict(self)
+
+
+@task(name="extract", retries=2, retry_delay_seconds=1)
+def extract_batch(paths: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read and extract one batch of files: (documents, source_files) frames."""
+    from extract.document import documents_frame, extract_document
+
+    docs = []
+    files = []
+    for p in paths:
+        path = Path(p)
+        data = path.read_bytes()
+        d = extract_document(path.name, data)
+        docs.append(d)
+        files.append(
+            {"source_path": str(path), "source_name": path.name, "doc_id": d.doc_id, "size_bytes": len(data), "status": d.status, "reason": d.reason}
+        )
+    frame = documents_frame(docs).unique("doc_id", keep="first", maintain_order=True)
+    return frame, pl.DataFrame(files, schema={k: v for k, v in pl.from_arrow(SCHEMAS["source_files"].empty_table()).schema.items()})
+
+
+@task(name="transform")
+def transform_batch(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """All transforms of one batch of documents."""
+    from transform.pipeline import transform_documents
+
+    return transform_documents(documents)
+
+
+@task(name="validate")
+def validate_state(tables: dict[str, pl.DataFrame], reports_dir: str, run_id: str) -> dict:
+    """Run the GX suites over the state to publish; results and failure counts."""
+    from expectations.run import validate_tables
+
+    outcome = validate_tables(tables, Path(reports_dir), run_id, reference_year=datetime.now(timezone.utc).year)
+    return {
+        "results": outcome.results,
+        "n_failed_critical": outcome.n_failed_critical,
+        "n_failed_warning": outcome.n_failed_warning,
+        "data_docs_index": str(outcome.data_docs_index),
+    }
+
+
+@task(name="load")
+def load_state(data_dir: str, tables: dict[str, pl.DataFrame], publish_content: bool) -> bool:
+    """Write the new version of the warehouse and swap it in atomically (content only if valid)."""
+    from warehouse.store import publish, stage_version
+
+    to_write = tables if publish_content else {k: v for k, v in tables.items() if k not in CONTENT_TABLES}
+    staged = stage_version(Path(data_dir), to_write)
+    publish(Path(data_dir), staged)
+    return publish_content
+
+
+def _batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or []
+
+
+def _removed_doc_ids(current_files: pl.DataFrame, new_files: pl.DataFrame) -> list[str]:
+    """Doc ids no longer referenced by any source path once new_files replace their paths."""
+    kept = current_files.join(new_files.select("source_path"), on="source_path", how="anti")
+    still = set(kept["doc_id"].to_list()) | set(new_files["doc_id"].to_list())
+    replaced = current_files.join(new_files.select("source_path"), on="source_path", how="inner")["doc_id"].to_list()
+    return sorted({d for d in replaced if d not in still})
+
+
+@flow(name="csfacts-run", log_prints=True)
+def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, batch_size: int = BATCH_SIZE) -> dict:
+    """Process files or folders into the warehouse under data_dir; returns the run summary."""
+    from flows.io import discover, quarantine, write_failures_report
+    from warehouse.lock import writer_lock
+    from warehouse.merge import apply_documents
+    from warehouse.store import read_tables
+
+    logger = get_run_logger()
+    started = datetime.now(timezone.utc)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    root = data_dir_from_env(data_dir).resolve()
+    inputs = paths or [str(root / "inbox")]
+    files, ignored = discover(inputs)
+    timings: dict[str, float] = {}
+    logger.info("run %s: %d input files (%d ignored) -> %s", run_id, len(files), len(ignored), root)
+
+    t = time.perf_counter()
+    batches = _batches([str(f) for f in files], batch_size)
+    extracted = [f.result() for f in [extract_batch.submit(b) for b in batches]]
+    docs = pl.concat([d for d, _ in extracted], how="vertical") if extracted else pl.from_arrow(SCHEMAS["documents"].empty_table())
+    source_files = pl.concat([s for _, s in extracted], how="vertical") if extracted else pl.from_arrow(SCHEMAS["source_files"].empty_table())
+    docs = docs.unique("doc_id", keep="first", maintain_order=True)
+    timings["extract"] = time.perf_counter() - t
+    logger.info("extract: %d documents (%d quarantined) in %d batches", docs.height, docs.filter(pl.col("status") == "quarantined").height, len(batches))
+
+    t = time.perf_counter()
+    doc_batches = [docs.slice(i, batch_size) for i in range(0, docs.height, batch_size)]
+    parts = [f.result() for f in [transform_batch.submit(b) for b in doc_batches]]
+    new: dict[str, pl.DataFrame] = {"documents": docs, "source_files": source_files}
+    for name in ("sentences", "figures", "periods", "authority_mentions", "ratings"):
+        frames = [p[name] for p in parts]
+        if frames:
+            new[name] = pl.concat(frames, how="vertical")
+    timings["transform"] = time.perf_counter() - t
+    logger.info("transform: %s", ", ".join(f"{k}={v.height}" for k, v in new.items()))
+
+    with writer_lock(root):
+        t = time.perf_counter()
+        current = read_tables(root)
+        removed = _removed_doc_ids(current["source_files"], source_files)
+        state = apply_documents(current, new, removed)
+        timings["merge"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        reports_dir = root / REPORTS_DIRNAME
+        content = {k: state[k] for k in CONTENT_TABLES}
+        v = validate_state(content, str(reports_dir), run_id)
+        timings["validate"] = time.perf_counter() - t
+        results: pl.DataFrame = v["results"]
+        failed = results.filter(~pl.col("success"))
+        critical_ok = v["n_failed_critical"] == 0
+        report = write_failures_report(reports_dir / "runs" / run_id, run_id, results, content, Path(v["data_docs_index"]))
+        logger.info("validate: %d expectations, %d critical and %d warning failures", results.height, v["n_failed_critical"], v["n_failed_warning"])
+
+        t = time.perf_counter()
+        finished = datetime.now(timezone.utc)
+        counts = {k: state[k].height for k in CONTENT_TABLES}
+        run_row = pl.DataFrame(
+            [
+                {
+                    "run_id": run_id, "started_at": started, "finished_at": finished, "n_inputs": len(files),
+                    "n_documents": docs.height, "n_quarantined": docs.filter(pl.col("status") == "quarantined").height,
+                    "n_figures": counts["figures"], "n_periods": counts["periods"],
+                    "n_authority_mentions": counts["authority_mentions"], "n_ratings": counts["ratings"], "n_checks": counts["checks"],
+                    "n_expectations": results.height, "n_failed_critical": v["n_failed_critical"], "n_failed_warning": v["n_failed_warning"],
+                    "outcome": "ok" if critical_ok and not failed.height else ("warnings" if critical_ok else "failed"),
+                    "published": critical_ok, "report_path": str(report), "contract_version": CONTRACT_VERSION,
+                }
+            ]
+        )
+        state["runs"] = pl.concat([current["runs"], run_row.cast(current["runs"].schema)], how="vertical")  # type: ignore[arg-type]
+        state["validation_results"] = pl.concat([current["validation_results"], results], how="vertical_relaxed")
+        published = load_state(str(root), state, critical_ok)
+        quarantine(docs, source_files, root / QUARANTINE_DIRNAME)
+        timings["load"] = time.perf_counter() - t
+
+    summary = RunSummary(
+        run_id=run_id,
+        outcome=run_row["outcome"][0],
+        published=published,
+        n_inputs=len(files),
+        n_ignored=len(ignored),
+        n_documents=docs.filter(pl.col("status") == "ok").height,
+        n_quarantined=docs.filter(pl.col("status") == "quarantined").height,
+        rows=counts,
+        n_expectations=results.height,
+        n_failed_critical=v["n_failed_critical"],
+        n_failed_warning=v["n_failed_warning"],
+        failed_expectations=[f"{r['severity']}: {r['table']}.{r['column'] or ''} {r['expectation_type']} ({r['unexpected_count']} rows)" for r in failed.iter_rows(named=True)],
+        report_path=str(report),
+        data_docs_path=v["data_docs_index"],
+        warehouse_path=str(root / "warehouse"),
+        stage_seconds={k: round(x, 3) for k, x in timings.items()},
+    )
+    return summary.to_dict()
