@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _quiet_prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server (no PREFECT_API_URL) migrates its database on first start, which
+    # can exceed Prefect's 20 s default on a busy 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
