@@ -1,0 +1,118 @@
+"""Small hand-made warehouse tables (exact schemas) for the expectations tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from warehouse.schema import SCHEMAS
+
+DOC_TEXT = (
+    "In 2015/16 Calderdale’s spend rose 35% to £9.6 million; it was rated good. "
+    "Referrals reached 140% of the 2015/17 plan."
+)
+DOC_ID = "doc-1"
+
+
+def empty_table(name: str) -> pl.DataFrame:
+    """An empty frame with exactly the Arrow schema of table ``name`` (via pyarrow)."""
+    return pl.from_arrow(SCHEMAS[name].empty_table())  # type: ignore[return-value]
+
+
+def table(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A frame of table ``name`` from rows (missing nullable fields become null)."""
+    schema = SCHEMAS[name]
+    full = [{field: row.get(field) for field in schema.names} for row in rows]
+    return pl.from_arrow(pa.Table.from_pylist(full, schema=schema))  # type: ignore[return-value]
+
+
+def span(text: str, doc_text: str = DOC_TEXT) -> dict[str, Any]:
+    """start/end/text of the first occurrence of ``text`` in ``doc_text``."""
+    start = doc_text.index(text)
+    return {"doc_id": DOC_ID, "start": start, "end": start + len(text), "text": text}
+
+
+def figure(figure_id: str, text: str, value: float, **extra: Any) -> dict[str, Any]:
+    return {"figure_id": figure_id, **span(text), "value": value, "unit": "percent",
+            "role": "level", "rule_id": "r-test", **extra}
+
+
+def period(period_id: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {"period_id": period_id, **span(text), "kind": "fiscal_year", "rule_id": "r-test",
+            **extra}
+
+
+def valid_tables() -> dict[str, pl.DataFrame]:
+    """One small, fully valid set of all validated tables."""
+    return {
+        "documents": table("documents", [
+            {"doc_id": DOC_ID, "source_name": "doc1.txt", "text": DOC_TEXT,
+             "n_chars": len(DOC_TEXT), "media_type": "text/plain", "status": "ok",
+             "encoding": "utf-8"},
+            {"doc_id": "doc-2", "source_name": "bad.pdf", "text": "", "n_chars": 0,
+             "media_type": "application/pdf", "status": "quarantined", "reason": "no text layer",
+             "n_pages": 2, "page_starts": [0, 0]},
+        ]),
+        "source_files": table("source_files", [
+            {"source_path": "inbox/doc1.txt", "source_name": "doc1.txt", "doc_id": DOC_ID,
+             "size_bytes": 80, "status": "ok"},
+        ]),
+        "sentences": table("sentences", [{"sentence_id": "s-1", **span(DOC_TEXT[:57])}]),
+        "figures": table("figures", [
+            figure("f-pct", "35%", 35.0, role="change", direction="increase", sentence_id="s-1"),
+            figure("f-gbp", "£9.6 million", 9_600_000.0, unit="GBP", role="to", approx="around"),
+        ]),
+        "periods": table("periods", [
+            period("p-1", "2015/16", start_date=dt.date(2015, 4, 1), end_date=dt.date(2016, 3, 31)),
+        ]),
+        "authority_mentions": table("authority_mentions", [
+            {"mention_id": "m-1", **span("Calderdale"), "canonical": "Calderdale",
+             "gss_code": "E08000033", "la_type": "metropolitan_borough", "rule_id": "r-test"},
+        ]),
+        "ratings": table("ratings", [
+            {"rating_id": "r-1", **span("it was rated good."), "authority": "Calderdale",
+             "rating": "good", "rule_id": "r-test"},
+        ]),
+        "checks": table("checks", [
+            {"check_id": "c-1", "kind": "range", "doc_ids": [DOC_ID], "figure_ids": ["f-pct"],
+             "verdict": "pass", "computed": 35.0, "explanation": "a share within 0..100"},
+        ]),
+    }
+
+
+def with_rows(tables: dict[str, pl.DataFrame], name: str, rows: list[dict[str, Any]]) -> None:
+    """Append ``rows`` to ``tables[name]`` in place."""
+    tables[name] = pl.concat([tables[name], table(name, rows)])
+
+
+def warning_tables() -> dict[str, pl.DataFrame]:
+    """Valid tables plus document-content anomalies only (warnings, no critical failure)."""
+    tables = valid_tables()
+    with_rows(tables, "figures", [figure("f-140", "140%", 140.0)])
+    with_rows(tables, "periods", [period("p-2015-17", "2015/17")])
+    return tables
+
+
+def critical_tables() -> dict[str, pl.DataFrame]:
+    """Pipeline bugs (critical), with several tables left empty (they must still pass)."""
+    tables = valid_tables()
+    for name in ("source_files", "sentences", "authority_mentions", "ratings", "checks"):
+        tables[name] = empty_table(name)
+    with_rows(tables, "documents", [
+        {"doc_id": "doc-q", "source_name": "q.txt", "text": "", "n_chars": 0,
+         "media_type": "text/plain", "status": "quarantined"},  # no reason
+    ])
+    with_rows(tables, "figures", [
+        figure("f-bad-span", "35%", 36.0) | {"text": "36%"},  # not documents.text[start:end]
+        figure("f-dup", "£9.6 million", 9_600_000.0, unit="GBP"),
+        figure("f-dup", "£9.6 million", 9_600_000.0, unit="GBP"),
+        figure("f-unit", "35%", 35.0, unit="furlongs"),
+    ])
+    with_rows(tables, "periods", [
+        period("p-reversed", "2015/16",
+               start_date=dt.date(2016, 4, 1), end_date=dt.date(2015, 3, 31)),
+    ])
+    return tables
