@@ -36,35 +36,29 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_help = f"data directory (default: ${DATA_DIR_ENV} or ./data)"
 
-    run = sub.add_parser(
+    def command(name: str, summary: str, description: str, *examples: str) -> argparse.ArgumentParser:
+        epilog = "example:\n" + "\n".join(f"  csfacts {name} {e}".rstrip() for e in examples)
+        return sub.add_parser(name, help=summary, description=description, epilog=epilog, formatter_class=fmt)
+
+    run = command(
         "run",
-        help="process files or folders into the warehouse (one Prefect flow run)",
-        description="Extract, transform, validate and load the given files or folders. Exits 2 when a "
+        "process files or folders into the warehouse (one Prefect flow run)",
+        "Extract, transform, validate and load the given files or folders. Exits 2 when a "
         "critical expectation fails (the warehouse content is then left as it was).",
-        epilog="example:\n  csfacts run samples/corpus --data-dir data\n  csfacts run report.pdf page.html notes.txt",
-        formatter_class=fmt,
+        "samples/corpus --data-dir data",
+        "report.pdf page.html notes.txt",
     )
     run.add_argument("paths", nargs="*", help="files or folders (default: DATA_DIR/inbox)")
     run.add_argument("--data-dir", help=data_help)
     run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default 250)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
-    tables = sub.add_parser(
-        "tables",
-        help="row counts of the warehouse tables and the latest run",
-        description="Show each warehouse table with its row count, and the latest run.",
-        epilog="example:\n  csfacts tables --data-dir data",
-        formatter_class=fmt,
-    )
+    tables = command("tables", "row counts of the warehouse tables and the latest run",
+                     "Show each warehouse table with its row count, and the latest run.", "--data-dir data")
     tables.add_argument("--data-dir", help=data_help)
 
-    rules = sub.add_parser(
-        "rules",
-        help="list every extraction rule with its description and example",
-        description="List every rule (id, table, description, a passing example).",
-        epilog="example:\n  csfacts rules --table figures",
-        formatter_class=fmt,
-    )
+    rules = command("rules", "list every extraction rule with its description and example",
+                    "List every rule (id, table, description, a passing example).", "--table figures")
     rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
     return p
 
