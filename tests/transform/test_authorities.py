@@ -1,0 +1,54 @@
+"""Council mentions: golden examples of AUTH-NAME and AUTH-COUNCIL-WORD, aliases, abolished councils."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tests.transform.conftest import docs_of
+from transform.pipeline import transform_documents
+
+
+def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
+    out = transform_documents(docs_of(text))["authority_mentions"]
+    return [(r["text"], r["canonical"], r["gss_code"], r["la_type"], r["rule_id"]) for r in out.iter_rows(named=True)]
+
+
+@pytest.mark.parametrize(
+    "text,span,canonical,gss,la_type,rule",
+    [
+        ("Calderdale MBC won the award.", "Calderdale MBC", "Calderdale", "E08000033", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
+        ("The London Borough of Haringey said so.", "London Borough of Haringey", "Haringey", "E09000014", "london_borough", "AUTH-COUNCIL-WORD"),
+        ("Kingston-upon-Thames RBC agreed.", "Kingston-upon-Thames RBC", "Kingston upon Thames", "E09000021", "london_borough", "AUTH-COUNCIL-WORD"),
+        ("Windsor & Maidenhead RBC agreed.", "Windsor & Maidenhead RBC", "Windsor and Maidenhead", "E06000040", "unitary", "AUTH-COUNCIL-WORD"),
+        ("Northamptonshire County Council was abolished.", "Northamptonshire County Council", "Northamptonshire", "E10000021", "county", "AUTH-COUNCIL-WORD"),
+        ("Leeds has 180 schools.", "Leeds", "Leeds", "E08000035", "metropolitan_borough", "AUTH-NAME"),
+        ("Work in DERBYSHIRE grew.", "DERBYSHIRE", "Derbyshire", "E10000007", "county", "AUTH-NAME"),
+        ("Hampshire County \nCouncil led it.", "Hampshire County \nCouncil", "Hampshire", "E10000014", "county", "AUTH-COUNCIL-WORD"),
+        ("Reading Borough Council replied.", "Reading Borough Council", "Reading", "E06000038", "unitary", "AUTH-COUNCIL-WORD"),
+        ("Oxford City Council replied.", "Oxford City Council", "Oxford", "E07000178", "other", "AUTH-COUNCIL-WORD"),
+    ],
+)
+def test_passing_examples(text, span, canonical, gss, la_type, rule):
+    assert (span, canonical, gss, la_type, rule) in mentions(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reading the report took an hour.",  # needs a council word
+        "New York is far away.",
+        "Oxford is a city.",  # districts need a council word
+        "The council met in London.",
+    ],
+)
+def test_failing_examples(text):
+    assert mentions(text) == []
+
+
+def test_longest_name_wins():
+    got = mentions("North East Lincolnshire Council and Lincolnshire County Council met.")
+    assert [(m[0], m[1]) for m in got] == [
+        ("North East Lincolnshire Council", "North East Lincolnshire"),
+        ("Lincolnshire County Council", "Lincolnshire"),
+    ]
