@@ -47,23 +47,36 @@ class RunSummary:
         return asdict(self)
 
 
-@task(name="extract", retries=2, retry_delay_seconds=1)
+@task(name="extract")
 def extract_batch(paths: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read and extract one batch of files: (documents, source_files) frames."""
+    """Read and extract one batch of files: (documents, source_files) frames.
+
+    A file that cannot be read (vanished, permission denied) is recorded in source_files
+    as quarantined with the OS error; its doc_id is the hash of its path, as it has no content.
+    """
+    import hashlib
+
     from extract.document import documents_frame, extract_document
 
     docs = []
     files = []
     for p in paths:
         path = Path(p)
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            files.append(
+                {"source_path": str(path), "source_name": path.name, "doc_id": hashlib.sha256(f"unreadable:{path}".encode()).hexdigest(),
+                 "size_bytes": 0, "status": "quarantined", "reason": f"could not read file: {exc.strerror or exc}"}
+            )
+            continue
         d = extract_document(path.name, data)
         docs.append(d)
         files.append(
             {"source_path": str(path), "source_name": path.name, "doc_id": d.doc_id, "size_bytes": len(data), "status": d.status, "reason": d.reason}
         )
     frame = documents_frame(docs).unique("doc_id", keep="first", maintain_order=True)
-    return frame, pl.DataFrame(files, schema={k: v for k, v in pl.from_arrow(SCHEMAS["source_files"].empty_table()).schema.items()})
+    return frame, pl.DataFrame(files, schema=pl.from_arrow(SCHEMAS["source_files"].empty_table()).schema)
 
 
 @task(name="transform")
@@ -173,7 +186,7 @@ def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, ba
             [
                 {
                     "run_id": run_id, "started_at": started, "finished_at": finished, "n_inputs": len(files),
-                    "n_documents": docs.height, "n_quarantined": docs.filter(pl.col("status") == "quarantined").height,
+                    "n_documents": docs.height, "n_quarantined": source_files.filter(pl.col("status") == "quarantined").height,
                     "n_figures": counts["figures"], "n_periods": counts["periods"],
                     "n_authority_mentions": counts["authority_mentions"], "n_ratings": counts["ratings"], "n_checks": counts["checks"],
                     "n_expectations": results.height, "n_failed_critical": v["n_failed_critical"], "n_failed_warning": v["n_failed_warning"],
@@ -195,7 +208,7 @@ def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, ba
         n_inputs=len(files),
         n_ignored=len(ignored),
         n_documents=docs.filter(pl.col("status") == "ok").height,
-        n_quarantined=docs.filter(pl.col("status") == "quarantined").height,
+        n_quarantined=source_files.filter(pl.col("status") == "quarantined").height,
         rows=counts,
         n_expectations=results.height,
         n_failed_critical=v["n_failed_critical"],

@@ -70,3 +70,15 @@ def test_failures_report_shows_rows_and_sentence(tmp_path):
     page = out.read_text()
     assert "d1-F0000021" in page and "x.txt" in page
     assert "<mark>140%</mark>" in page and "the rate was" in page
+
+
+def test_unreadable_file_is_quarantined_not_fatal(tmp_path):
+    from flows.pipeline import extract_batch
+
+    good = tmp_path / "ok.txt"
+    good.write_text("Leeds spent £2m.", encoding="utf-8")
+    gone = tmp_path / "gone.txt"  # discovered, then deleted before extraction
+    docs, files = extract_batch.fn([str(good), str(gone)])
+    assert docs["source_name"].to_list() == ["ok.txt"]
+    row = files.filter(pl.col("source_name") == "gone.txt").row(0, named=True)
+    assert row["status"] == "quarantined" and row["reason"].startswith("could not read file")
