@@ -2,8 +2,9 @@
 
 Documents are processed in batches of `batch_size` (one extract and one transform task per
 batch), so 10,000 documents make 2 * 10,000 / batch_size tasks plus one validate and one
-load task. The flow only wires tasks; the work lives in extract/, transform/,
-expectations/ and warehouse/.
+load task. Tasks do not cache (NO_CACHE): their inputs are large frames, hashing them
+would cost more than the work, and a run must reflect the files as they are now. The flow
+only wires tasks; the work lives in extract/, transform/, expectations/ and warehouse/.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from csfacts.settings import BATCH_SIZE, CONTRACT_VERSION, QUARANTINE_DIRNAME, REPORTS_DIRNAME, data_dir_from_env
 from warehouse.schema import CONTENT_TABLES, SCHEMAS
@@ -47,7 +49,7 @@ class RunSummary:
         return asdict(self)
 
 
-@task(name="extract")
+@task(name="extract", cache_policy=NO_CACHE)
 def extract_batch(paths: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read and extract one batch of files: (documents, source_files) frames.
 
@@ -79,7 +81,7 @@ def extract_batch(paths: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     return frame, pl.DataFrame(files, schema=pl.from_arrow(SCHEMAS["source_files"].empty_table()).schema)
 
 
-@task(name="transform")
+@task(name="transform", cache_policy=NO_CACHE)
 def transform_batch(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """All transforms of one batch of documents."""
     from transform.pipeline import transform_documents
@@ -87,7 +89,7 @@ def transform_batch(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return transform_documents(documents)
 
 
-@task(name="validate")
+@task(name="validate", cache_policy=NO_CACHE)
 def validate_state(tables: dict[str, pl.DataFrame], reports_dir: str, run_id: str) -> dict:
     """Run the GX suites over the state to publish; results and failure counts."""
     from expectations.run import validate_tables
@@ -101,7 +103,7 @@ def validate_state(tables: dict[str, pl.DataFrame], reports_dir: str, run_id: st
     }
 
 
-@task(name="load")
+@task(name="load", cache_policy=NO_CACHE)
 def load_state(data_dir: str, tables: dict[str, pl.DataFrame], publish_content: bool) -> bool:
     """Write the new version of the warehouse and swap it in atomically (content only if valid)."""
     from warehouse.store import publish, stage_version
