@@ -147,7 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `csfacts` console script."""
     args = _parser().parse_args(argv)
     handler = {"run": cmd_run, "tables": cmd_tables, "rules": cmd_rules}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
 
 
 if __name__ == "__main__":
