@@ -19,6 +19,8 @@ MAIN_EXAMPLES = """\
 examples:
   csfacts run samples/corpus              process the sample corpus into ./data
   csfacts run reports/ --data-dir /srv/cs  process a folder into /srv/cs
+  csfacts serve --data-dir /srv/cs         event-driven service watching /srv/cs/inbox
+  csfacts validate                         re-validate the current warehouse
   csfacts tables                           row counts of the warehouse tables
   csfacts rules                            list the extraction rules
 """
@@ -52,6 +54,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data-dir", help=data_help)
     run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default 250)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    runner_options(run)
+
+    serve = command(
+        "serve",
+        "serve the deployments: inbox events, nightly reconcile, validation (a long-running service)",
+        "Serve ingest-documents (on csfacts.document.received), reconcile-corpus (cron) and "
+        "validate-warehouse (on csfacts.warehouse.updated), and watch DATA_DIR/inbox. Uses the Prefect "
+        "server at $PREFECT_API_URL, or starts a local one on 127.0.0.1 and stops it on exit.",
+        "--data-dir /srv/csfacts",
+        "--data-dir data --schedule '*/30 * * * *' --task-runner dask",
+    )
+    serve.add_argument("--data-dir", help=data_help)
+    serve.add_argument("--schedule", default=None, help="cron schedule of reconcile-corpus (default: nightly, '0 2 * * *')")
+    serve.add_argument("--settle-seconds", type=float, default=1.0, help="size/mtime must be stable this long before a file counts as landed")
+    serve.add_argument("--notify-block", help="notification block (type-slug/name) the failure automation sends to, instead of pausing reconcile")
+    runner_options(serve)
+
+    validate = command(
+        "validate",
+        "validate the current warehouse and record the results (no documents processed)",
+        "Run every expectation suite over the current warehouse, write the report and Data Docs, "
+        "append to runs and validation_results. Exits 2 on critical failures.",
+        "--data-dir data",
+    )
+    validate.add_argument("--data-dir", help=data_help)
+    validate.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     tables = command("tables", "row counts of the warehouse tables and the latest run",
                      "Show each warehouse table with its row count, and the latest run.", "--data-dir data")
@@ -61,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
                     "List every rule (id, table, description, a passing example).", "--table figures")
     rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
     return p
+
+
+def runner_options(p: argparse.ArgumentParser) -> None:
+    """--task-runner / --dask-address, shared by run and serve."""
+    p.add_argument("--task-runner", choices=["threads", "dask"], default="threads", help="where extract/transform batches run (default: threads)")
+    p.add_argument("--dask-address", help="Dask scheduler (tcp://host:8786); default with --task-runner dask: a local cluster")
 
 
 def _quiet_prefect_defaults() -> None:
@@ -73,13 +107,13 @@ def _quiet_prefect_defaults() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the flow once and print a short summary."""
     _quiet_prefect_defaults()
-    from flows.pipeline import run_pipeline
+    from flows.service_flows import run_with
 
     kwargs: dict = {"paths": args.paths or None, "data_dir": str(data_dir_from_env(args.data_dir))}
     if args.batch_size:
         kwargs["batch_size"] = args.batch_size
     try:
-        summary = run_pipeline(**kwargs)
+        summary = run_with(args.task_runner, args.dask_address, **kwargs)
     except FileNotFoundError as exc:
         print(f"csfacts: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -92,6 +126,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def format_summary(s: dict) -> str:
     """Human-readable run summary."""
+    if s.get("skipped"):
+        return f"skipped: {s.get('reason')}"
     rows = ", ".join(f"{k}={v}" for k, v in s["rows"].items())
     lines = [
         f"run {s['run_id']}: {s['outcome']}" + ("" if s["published"] else " (warehouse content NOT updated)"),
@@ -108,6 +144,42 @@ def format_summary(s: dict) -> str:
         "  seconds: " + ", ".join(f"{k}={v}" for k, v in s["stage_seconds"].items()),
     ]
     return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the current warehouse once."""
+    _quiet_prefect_defaults()
+    from flows.service_flows import validate_warehouse
+
+    summary = validate_warehouse(data_dir=str(data_dir_from_env(args.data_dir)))
+    print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
+    return EXIT_CRITICAL if summary["n_failed_critical"] else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the service until Ctrl-C or SIGTERM."""
+    from csfacts.settings import REPORTS_DIRNAME
+    from flows.service import DEFAULT_SCHEDULE, run_service
+
+    root = data_dir_from_env(args.data_dir).resolve()
+    log_path = root / REPORTS_DIRNAME / "serve.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def say(message: str) -> None:
+        print(message, flush=True)
+        with open(log_path, "a", encoding="utf-8") as fh:
+            fh.write(message + "\n")
+
+    _quiet_prefect_defaults()
+    return run_service(
+        root,
+        schedule=args.schedule or DEFAULT_SCHEDULE,
+        task_runner=args.task_runner,
+        dask_address=args.dask_address,
+        settle_s=args.settle_seconds,
+        notify_block=args.notify_block,
+        say=say,
+    )
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
@@ -146,7 +218,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `csfacts` console script."""
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "tables": cmd_tables, "rules": cmd_rules}[args.command]
+    handler = {"run": cmd_run, "serve": cmd_serve, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # output piped into `head` and closed early

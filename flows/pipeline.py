@@ -19,7 +19,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from csfacts.settings import BATCH_SIZE, CONTRACT_VERSION, QUARANTINE_DIRNAME, REPORTS_DIRNAME, data_dir_from_env
+from csfacts.settings import BATCH_SIZE, CONTRACT_VERSION, INBOX_DIRNAME, QUARANTINE_DIRNAME, REPORTS_DIRNAME, data_dir_from_env
 from warehouse.schema import CONTENT_TABLES, SCHEMAS
 
 
@@ -118,27 +118,135 @@ def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or []
 
 
-def _removed_doc_ids(current_files: pl.DataFrame, new_files: pl.DataFrame) -> list[str]:
-    """Doc ids no longer referenced by any source path once new_files replace their paths."""
-    kept = current_files.join(new_files.select("source_path"), on="source_path", how="anti")
-    still = set(kept["doc_id"].to_list()) | set(new_files["doc_id"].to_list())
-    replaced = current_files.join(new_files.select("source_path"), on="source_path", how="inner")["doc_id"].to_list()
-    return sorted({d for d in replaced if d not in still})
+def _removed_doc_ids(current_files: pl.DataFrame, new_files: pl.DataFrame, gone_paths: list[str] | None = None) -> list[str]:
+    """Doc ids no longer referenced by any source path once new_files replace their paths
+    and gone_paths are removed."""
+    touched = set(new_files["source_path"].to_list()) | set(gone_paths or [])
+    is_touched = pl.col("source_path").is_in(list(touched))
+    candidates = set(current_files.filter(is_touched)["doc_id"].to_list())
+    still = set(current_files.filter(~is_touched)["doc_id"].to_list()) | set(new_files["doc_id"].to_list())
+    return sorted(candidates - still)
+
+
+def _new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _only_changed(new: dict[str, pl.DataFrame], known_files: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Keep only inputs whose (source_path, doc_id) the warehouse does not already hold."""
+    fresh = new["source_files"].join(known_files.select("source_path", "doc_id"), on=["source_path", "doc_id"], how="anti")
+    ids = fresh["doc_id"].unique()
+    out = {k: v.filter(pl.col("doc_id").is_in(ids.implode())) for k, v in new.items() if k != "source_files"}
+    out["source_files"] = fresh
+    return out
+
+
+def _validate_record_publish(
+    root: Path,
+    current: dict[str, pl.DataFrame],
+    state: dict[str, pl.DataFrame],
+    run_id: str,
+    started: datetime,
+    inputs: dict,
+    publish_content: bool,
+    timings: dict[str, float],
+) -> RunSummary:
+    """Validate `state`, write the run report, append the run and its results to the logs and
+    publish (content only if `publish_content` and no critical failure). Caller holds the lock."""
+    from flows.io import write_failures_report
+
+    logger = get_run_logger()
+    t = time.perf_counter()
+    reports_dir = root / REPORTS_DIRNAME
+    content = {k: state[k] for k in CONTENT_TABLES}
+    v = validate_state(content, str(reports_dir), run_id)
+    timings["validate"] = time.perf_counter() - t
+    results: pl.DataFrame = v["results"]
+    failed = results.filter(~pl.col("success"))
+    critical_ok = v["n_failed_critical"] == 0
+    report = write_failures_report(reports_dir / "runs" / run_id, run_id, results, content, Path(v["data_docs_index"]))
+    logger.info("validate: %d expectations, %d critical and %d warning failures", results.height, v["n_failed_critical"], v["n_failed_warning"])
+
+    t = time.perf_counter()
+    counts = {k: state[k].height for k in CONTENT_TABLES}
+    outcome = "ok" if critical_ok and not failed.height else ("warnings" if critical_ok else "failed")
+    published = publish_content and critical_ok
+    run_row = pl.DataFrame(
+        [
+            {
+                "run_id": run_id, "started_at": started, "finished_at": datetime.now(timezone.utc), "n_inputs": inputs["n_inputs"],
+                "n_documents": inputs["n_documents"], "n_quarantined": inputs["n_quarantined"],
+                "n_figures": counts["figures"], "n_periods": counts["periods"],
+                "n_authority_mentions": counts["authority_mentions"], "n_ratings": counts["ratings"], "n_checks": counts["checks"],
+                "n_expectations": results.height, "n_failed_critical": v["n_failed_critical"], "n_failed_warning": v["n_failed_warning"],
+                "outcome": outcome, "published": published, "report_path": str(report), "contract_version": CONTRACT_VERSION,
+            }
+        ]
+    )
+    state = dict(state)
+    state["runs"] = pl.concat([current["runs"], run_row.cast(current["runs"].schema)], how="vertical")  # type: ignore[arg-type]
+    state["validation_results"] = pl.concat([current["validation_results"], results], how="vertical_relaxed")
+    load_state(str(root), state, published)
+    timings["load"] = time.perf_counter() - t
+    return RunSummary(
+        run_id=run_id,
+        outcome=outcome,
+        published=published,
+        n_inputs=inputs["n_inputs"],
+        n_ignored=inputs["n_ignored"],
+        n_documents=inputs["n_documents"],
+        n_quarantined=inputs["n_quarantined"],
+        rows=counts,
+        n_expectations=results.height,
+        n_failed_critical=v["n_failed_critical"],
+        n_failed_warning=v["n_failed_warning"],
+        failed_expectations=[
+            f"{r['severity']}: {r['table']}.{r['column'] or ''} {r['expectation_type']} ({r['unexpected_count']} rows)"
+            for r in failed.iter_rows(named=True)
+        ],
+        report_path=str(report),
+        data_docs_path=v["data_docs_index"],
+        warehouse_path=str(root / "warehouse"),
+        stage_seconds={k: round(x, 3) for k, x in timings.items()},
+    )
+
+
+def _emit_run_events(root: Path, summary: dict) -> None:
+    from flows.events import emit, run_payloads
+
+    for name, payload in run_payloads(summary):
+        emit(name, root, payload)
 
 
 @flow(name="csfacts-run", log_prints=True)
-def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, batch_size: int = BATCH_SIZE) -> dict:
-    """Process files or folders into the warehouse under data_dir; returns the run summary."""
-    from flows.io import discover, quarantine, write_failures_report
+def run_pipeline(
+    paths: list[str] | None = None,
+    data_dir: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    skip_unchanged: bool = False,
+    remove_paths: list[str] | None = None,
+    emit_events: bool = False,
+    allow_empty: bool = False,
+) -> dict:
+    """Process files or folders into the warehouse under data_dir; returns the run summary.
+
+    paths: files or folders (None: DATA_DIR/inbox). skip_unchanged: leave out inputs whose
+    (path, content hash) the warehouse already holds; with nothing left the run ends as
+    'unchanged' without a new version. remove_paths: source paths whose rows are removed
+    (deleted files). emit_events: emit csfacts.warehouse.updated / csfacts.validation.failed.
+    """
+    from flows.io import discover, quarantine
     from warehouse.lock import writer_lock
     from warehouse.merge import apply_documents
     from warehouse.store import read_tables
 
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
-    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    run_id = _new_run_id(started)
     root = data_dir_from_env(data_dir).resolve()
-    inputs = paths or [str(root / "inbox")]
+    inputs = [str(root / INBOX_DIRNAME)] if paths is None else list(paths)
+    if not inputs and not allow_empty and not remove_paths:
+        raise ValueError("no input paths given")
     files, ignored = discover(inputs)
     timings: dict[str, float] = {}
     logger.info("run %s: %d input files (%d ignored) -> %s", run_id, len(files), len(ignored), root)
@@ -150,7 +258,7 @@ def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, ba
     source_files = pl.concat([s for _, s in extracted], how="vertical") if extracted else pl.from_arrow(SCHEMAS["source_files"].empty_table())
     docs = docs.unique("doc_id", keep="first", maintain_order=True)
     timings["extract"] = time.perf_counter() - t
-    logger.info("extract: %d documents (%d quarantined) in %d batches", docs.height, docs.filter(pl.col("status") == "quarantined").height, len(batches))
+    logger.info("extract: %d documents in %d batches", docs.height, len(batches))
 
     t = time.perf_counter()
     doc_batches = [docs.slice(i, batch_size) for i in range(0, docs.height, batch_size)]
@@ -166,59 +274,49 @@ def run_pipeline(paths: list[str] | None = None, data_dir: str | None = None, ba
     with writer_lock(root):
         t = time.perf_counter()
         current = read_tables(root)
-        removed = _removed_doc_ids(current["source_files"], source_files)
-        state = apply_documents(current, new, removed)
+        if skip_unchanged:
+            new = _only_changed(new, current["source_files"])
+        gone = sorted(set(remove_paths or []) & set(current["source_files"]["source_path"].to_list()))
+        removed = _removed_doc_ids(current["source_files"], new["source_files"], gone)
+        base = {**current, "source_files": current["source_files"].filter(~pl.col("source_path").is_in(gone))}
+        n_changes = new["source_files"].height + len(gone)
+        inputs_info = {
+            "n_inputs": len(files), "n_ignored": len(ignored),
+            "n_documents": new["documents"].filter(pl.col("status") == "ok").height,
+            "n_quarantined": new["source_files"].filter(pl.col("status") == "quarantined").height,
+        }
+        if n_changes == 0:
+            logger.info("nothing new: every input is already in the warehouse with the same content")
+            summary = RunSummary(
+                run_id=run_id, outcome="unchanged", published=False, **inputs_info,
+                rows={k: current[k].height for k in CONTENT_TABLES}, n_expectations=0, n_failed_critical=0, n_failed_warning=0,
+                failed_expectations=[], report_path=None, data_docs_path=None, warehouse_path=str(root / "warehouse"),
+                stage_seconds={k: round(x, 3) for k, x in timings.items()},
+            ).to_dict()
+            return summary
+        state = apply_documents(base, new, removed)
         timings["merge"] = time.perf_counter() - t
+        result = _validate_record_publish(root, current, state, run_id, started, inputs_info, True, timings)
+    quarantine(new["documents"], new["source_files"], root / QUARANTINE_DIRNAME)
+    summary = result.to_dict()
+    if emit_events:
+        _emit_run_events(root, summary)
+    return summary
 
-        t = time.perf_counter()
-        reports_dir = root / REPORTS_DIRNAME
-        content = {k: state[k] for k in CONTENT_TABLES}
-        v = validate_state(content, str(reports_dir), run_id)
-        timings["validate"] = time.perf_counter() - t
-        results: pl.DataFrame = v["results"]
-        failed = results.filter(~pl.col("success"))
-        critical_ok = v["n_failed_critical"] == 0
-        report = write_failures_report(reports_dir / "runs" / run_id, run_id, results, content, Path(v["data_docs_index"]))
-        logger.info("validate: %d expectations, %d critical and %d warning failures", results.height, v["n_failed_critical"], v["n_failed_warning"])
 
-        t = time.perf_counter()
-        finished = datetime.now(timezone.utc)
-        counts = {k: state[k].height for k in CONTENT_TABLES}
-        run_row = pl.DataFrame(
-            [
-                {
-                    "run_id": run_id, "started_at": started, "finished_at": finished, "n_inputs": len(files),
-                    "n_documents": docs.height, "n_quarantined": source_files.filter(pl.col("status") == "quarantined").height,
-                    "n_figures": counts["figures"], "n_periods": counts["periods"],
-                    "n_authority_mentions": counts["authority_mentions"], "n_ratings": counts["ratings"], "n_checks": counts["checks"],
-                    "n_expectations": results.height, "n_failed_critical": v["n_failed_critical"], "n_failed_warning": v["n_failed_warning"],
-                    "outcome": "ok" if critical_ok and not failed.height else ("warnings" if critical_ok else "failed"),
-                    "published": critical_ok, "report_path": str(report), "contract_version": CONTRACT_VERSION,
-                }
-            ]
-        )
-        state["runs"] = pl.concat([current["runs"], run_row.cast(current["runs"].schema)], how="vertical")  # type: ignore[arg-type]
-        state["validation_results"] = pl.concat([current["validation_results"], results], how="vertical_relaxed")
-        published = load_state(str(root), state, critical_ok)
-        quarantine(docs, source_files, root / QUARANTINE_DIRNAME)
-        timings["load"] = time.perf_counter() - t
+def validate_current(data_dir: str | None = None, trigger: str | None = None) -> dict:
+    """Validate the current warehouse, record the run and results; emit csfacts.validation.failed
+    on critical failures. Call from within a flow (it runs the validate and load tasks)."""
+    from warehouse.lock import writer_lock
+    from warehouse.store import read_tables
 
-    summary = RunSummary(
-        run_id=run_id,
-        outcome=run_row["outcome"][0],
-        published=published,
-        n_inputs=len(files),
-        n_ignored=len(ignored),
-        n_documents=docs.filter(pl.col("status") == "ok").height,
-        n_quarantined=source_files.filter(pl.col("status") == "quarantined").height,
-        rows=counts,
-        n_expectations=results.height,
-        n_failed_critical=v["n_failed_critical"],
-        n_failed_warning=v["n_failed_warning"],
-        failed_expectations=[f"{r['severity']}: {r['table']}.{r['column'] or ''} {r['expectation_type']} ({r['unexpected_count']} rows)" for r in failed.iter_rows(named=True)],
-        report_path=str(report),
-        data_docs_path=v["data_docs_index"],
-        warehouse_path=str(root / "warehouse"),
-        stage_seconds={k: round(x, 3) for k, x in timings.items()},
-    )
-    return summary.to_dict()
+    started = datetime.now(timezone.utc)
+    run_id = _new_run_id(started)
+    root = data_dir_from_env(data_dir).resolve()
+    get_run_logger().info("validate %s (after run %s)", run_id, trigger)
+    with writer_lock(root):
+        current = read_tables(root)
+        info = {"n_inputs": 0, "n_ignored": 0, "n_documents": 0, "n_quarantined": 0}
+        summary = _validate_record_publish(root, current, current, run_id, started, info, False, {}).to_dict()
+    _emit_run_events(root, summary)
+    return summary
