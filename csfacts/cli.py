@@ -71,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--notify-block", help="notification block (type-slug/name) the failure automation sends to, instead of pausing reconcile")
     runner_options(serve)
 
+    reconcile = command(
+        "reconcile",
+        "bring the warehouse in line with DATA_DIR/inbox once (what the nightly schedule runs)",
+        "Process inbox files that are new or changed since the warehouse (size or content hash) and "
+        "remove the rows of files no longer in the inbox.",
+        "--data-dir /srv/csfacts",
+    )
+    reconcile.add_argument("--data-dir", help=data_help)
+    reconcile.add_argument("--json", action="store_true", help="print the summary as JSON")
+    runner_options(reconcile)
+
     validate = command(
         "validate",
         "validate the current warehouse and record the results (no documents processed)",
@@ -156,6 +167,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_CRITICAL if summary["n_failed_critical"] else EXIT_OK
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """Run the reconcile flow once."""
+    _quiet_prefect_defaults()
+    from flows.service_flows import reconcile_corpus
+
+    summary = reconcile_corpus(data_dir=str(data_dir_from_env(args.data_dir)), task_runner=args.task_runner, dask_address=args.dask_address)
+    print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
+    return EXIT_CRITICAL if summary.get("n_failed_critical") else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the service until Ctrl-C or SIGTERM."""
     from csfacts.settings import REPORTS_DIRNAME
@@ -218,7 +239,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `csfacts` console script."""
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "serve": cmd_serve, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules}[args.command]
+    handler = {"run": cmd_run, "serve": cmd_serve, "reconcile": cmd_reconcile, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # output piped into `head` and closed early
