@@ -31,21 +31,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def tree(pid: int) -> set[int]:
     """pid and all its live descendants."""
-    parent: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            parent.setdefault(ppid, []).append(int(d.name))
-    out, todo = {pid}, [pid]
-    while todo:
-        for c in parent.get(todo.pop(), []):
-            if c not in out:
-                out.add(c)
-                todo.append(c)
-    return out
+    from flows.service import descendants
+
+    return {pid} | descendants(pid)
 
 
 def cpu_seconds(pids: set[int]) -> float:

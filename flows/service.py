@@ -77,6 +77,27 @@ def local_prefect_server(home: Path, port: int | None = None, log_path: Path | N
             log.close()  # type: ignore[union-attr]
 
 
+def descendants(pid: int) -> set[int]:
+    """All live descendants of pid, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
 def stop_process_group(proc: subprocess.Popen, grace_s: float = 20) -> None:
     """SIGTERM a process group, then SIGKILL it if it has not exited within grace_s."""
     if proc.poll() is not None:

@@ -9,36 +9,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import polars as pl
 import pytest
 
+from flows.service import descendants
 from tests.integration.conftest import REPO
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
 SAMPLES = REPO / "samples" / "corpus"
-
-
-def descendants(pid: int) -> set[int]:
-    """All live descendants of pid (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(d.name))
-    out, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            if c not in out:
-                out.add(c)
-                todo.append(c)
-    return out
 
 
 def alive(pid: int) -> bool:
@@ -124,6 +106,40 @@ def test_inbox_to_warehouse_through_events(prefect_server, tmp_path):
         # the failure automation exists (created idempotently by serve)
         autos = httpx.post(f"{prefect_server}/automations/filter", json={}, timeout=10).json()
         assert any(a["name"].startswith("csfacts-validation-failed-") for a in autos)
+
+        # A real critical fault: a published figures file is tampered with, so a span no longer
+        # matches its document. `csfacts validate` must fail, emit csfacts.validation.failed,
+        # and the automation must pause reconcile-corpus.
+        def quiet():
+            soon = datetime.now(timezone.utc) + timedelta(seconds=60)
+            runs = httpx.post(f"{prefect_server}/flow_runs/filter", json={"limit": 200}, timeout=10).json()
+            busy = [
+                r for r in runs
+                if r["state_type"] in ("RUNNING", "PENDING")
+                or (r["state_type"] == "SCHEDULED" and datetime.fromisoformat(r["expected_start_time"]) < soon)
+            ]
+            return not busy
+
+        wait_for(quiet, 240, "triggered flow runs to finish")
+        fig_file = sorted((data / "warehouse" / "figures").glob("**/*.parquet"))[0]
+        figures = pl.read_parquet(fig_file)
+        tampered = figures.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("tampered")).otherwise(pl.col("text")).alias("text"))
+        tmp = fig_file.with_name("tampered.tmp")
+        tampered.write_parquet(tmp)
+        os.replace(tmp, fig_file)
+        check = subprocess.run(
+            [sys.executable, "-m", "csfacts.cli", "validate", "--data-dir", str(data)],
+            cwd=REPO, env={**os.environ, "PREFECT_API_URL": prefect_server}, capture_output=True, text=True, timeout=300,
+        )
+        assert check.returncode == 2, check.stdout[-2000:] + check.stderr[-2000:]
+        assert "critical" in check.stdout
+        wait_for(lambda: "csfacts.validation.failed" in events(), 60, "csfacts.validation.failed")
+
+        def reconcile_paused():
+            deps = httpx.post(f"{prefect_server}/deployments/filter", json={}, timeout=10).json()
+            return any(d["name"] == "reconcile-corpus" and d["paused"] for d in deps)
+
+        wait_for(reconcile_paused, 90, "the automation to pause reconcile-corpus")
     finally:
         if proc.poll() is None:
             stop_and_check_no_leftovers(proc)
