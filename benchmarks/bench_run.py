@@ -37,7 +37,7 @@ def run_once(corpus: Path, env: dict[str, str]) -> tuple[float, dict]:
             capture_output=True, text=True, env=env, cwd=REPO, timeout=900,
         )
         wall = time.perf_counter() - t
-        if proc.returncode not in (0, 2):
+        if proc.returncode not in (0, 3):
             raise RuntimeError(f"csfacts run failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
         summary = json.loads(proc.stdout[proc.stdout.index("{"):])
         return wall, summary

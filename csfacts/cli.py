@@ -13,7 +13,7 @@ from csfacts.settings import DATA_DIR_ENV, data_dir_from_env
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_CRITICAL = 2
+EXIT_CRITICAL = 3  # argparse uses 2 for usage errors
 
 MAIN_EXAMPLES = """\
 examples:
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     run = command(
         "run",
         "process files or folders into the warehouse (one Prefect flow run)",
-        "Extract, transform, validate and load the given files or folders. Exits 2 when a "
+        "Extract, transform, validate and load the given files or folders. Exits 3 when a "
         "critical expectation fails (the warehouse content is then left as it was).",
         "samples/corpus --data-dir data",
         "report.pdf page.html notes.txt",
@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         "validate the current warehouse and record the results (no documents processed)",
         "Run every expectation suite over the current warehouse, write the report and Data Docs, "
-        "append to runs and validation_results. Exits 2 on critical failures.",
+        "append to runs and validation_results. Exits 3 on critical failures.",
         "--data-dir data",
     )
     validate.add_argument("--data-dir", help=data_help)

@@ -260,7 +260,9 @@ def run_service(
 
 def _serve(root: Path, inbox: Path, schedule: str, task_runner: str, dask_address: str | None,
            settle_s: float, notify_block: str | None, say) -> None:
-    from prefect import serve
+    import asyncio
+
+    from prefect.runner import Runner
 
     from flows.events import DOCUMENT_RECEIVED, document_received_payload, emit
     from flows.watcher import InboxWatcher
@@ -281,7 +283,19 @@ def _serve(root: Path, inbox: Path, schedule: str, task_runner: str, dask_addres
     queued = watcher.catch_up(known)
     say(f"watching {inbox} ({queued} files to catch up); schedule of reconcile-corpus: {schedule!r}")
     say("serving ingest-documents, reconcile-corpus, validate-warehouse (Ctrl-C or SIGTERM to stop)")
+    class ServiceRunner(Runner):
+        """Prefect's runner, with SIGTERM handled like Ctrl-C: asyncio cancels the runner's
+        tasks cleanly (the stock handler calls sys.exit from inside the event loop)."""
+
+        def handle_sigterm(self, *args, **kwargs) -> None:
+            raise KeyboardInterrupt
+
+    runner = ServiceRunner(pause_on_shutdown=False)
+    for deployment in deployments:
+        runner.add_deployment(deployment)
     try:
-        serve(*deployments, pause_on_shutdown=False, print_starting_message=False)
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        pass
     finally:
         watcher.stop()

@@ -131,7 +131,7 @@ def test_inbox_to_warehouse_through_events(prefect_server, tmp_path):
             [sys.executable, "-m", "csfacts.cli", "validate", "--data-dir", str(data)],
             cwd=REPO, env={**os.environ, "PREFECT_API_URL": prefect_server}, capture_output=True, text=True, timeout=300,
         )
-        assert check.returncode == 2, check.stdout[-2000:] + check.stderr[-2000:]
+        assert check.returncode == 3, check.stdout[-2000:] + check.stderr[-2000:]
         assert "critical" in check.stdout
         wait_for(lambda: "csfacts.validation.failed" in events(), 60, "csfacts.validation.failed")
 
