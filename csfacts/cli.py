@@ -38,9 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_help = f"data directory (default: ${DATA_DIR_ENV} or ./data)"
 
-    def command(name: str, summary: str, description: str, *examples: str) -> argparse.ArgumentParser:
+    def command(name: str, summary: str, description: str, *examples: str, json_out: bool = False,
+                runner: bool = False, data_dir: bool = True) -> argparse.ArgumentParser:
         epilog = "example:\n" + "\n".join(f"  csfacts {name} {e}".rstrip() for e in examples)
-        return sub.add_parser(name, help=summary, description=description, epilog=epilog, formatter_class=fmt)
+        cmd = sub.add_parser(name, help=summary, description=description, epilog=epilog, formatter_class=fmt)
+        if data_dir:
+            cmd.add_argument("--data-dir", help=data_help)
+        if json_out:
+            cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
+        if runner:
+            cmd.add_argument("--task-runner", choices=["threads", "dask"], default="threads",
+                             help="where extract/transform batches run (default: threads)")
+            cmd.add_argument("--dask-address", help="Dask scheduler (tcp://host:8786); default with --task-runner dask: a local cluster")
+        return cmd
 
     run = command(
         "run",
@@ -49,12 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         "critical expectation fails (the warehouse content is then left as it was).",
         "samples/corpus --data-dir data",
         "report.pdf page.html notes.txt",
+        json_out=True,
+        runner=True,
     )
     run.add_argument("paths", nargs="*", help="files or folders (default: DATA_DIR/inbox)")
-    run.add_argument("--data-dir", help=data_help)
     run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default 250)")
-    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
-    runner_options(run)
 
     serve = command(
         "serve",
@@ -64,48 +73,35 @@ def _parser() -> argparse.ArgumentParser:
         "server at $PREFECT_API_URL, or starts a local one on 127.0.0.1 and stops it on exit.",
         "--data-dir /srv/csfacts",
         "--data-dir data --schedule '*/30 * * * *' --task-runner dask",
+        runner=True,
     )
-    serve.add_argument("--data-dir", help=data_help)
     serve.add_argument("--schedule", default=None, help="cron schedule of reconcile-corpus (default: nightly, '0 2 * * *')")
     serve.add_argument("--settle-seconds", type=float, default=1.0, help="size/mtime must be stable this long before a file counts as landed")
     serve.add_argument("--notify-block", help="notification block (type-slug/name) the failure automation sends to, instead of pausing reconcile")
-    runner_options(serve)
 
-    reconcile = command(
+    command(
         "reconcile",
         "bring the warehouse in line with DATA_DIR/inbox once (what the nightly schedule runs)",
         "Process inbox files that are new or changed since the warehouse (size or content hash) and "
         "remove the rows of files no longer in the inbox.",
         "--data-dir /srv/csfacts",
+        json_out=True,
+        runner=True,
     )
-    reconcile.add_argument("--data-dir", help=data_help)
-    reconcile.add_argument("--json", action="store_true", help="print the summary as JSON")
-    runner_options(reconcile)
-
-    validate = command(
+    command(
         "validate",
         "validate the current warehouse and record the results (no documents processed)",
         "Run every expectation suite over the current warehouse, write the report and Data Docs, "
         "append to runs and validation_results. Exits 3 on critical failures.",
         "--data-dir data",
+        json_out=True,
     )
-    validate.add_argument("--data-dir", help=data_help)
-    validate.add_argument("--json", action="store_true", help="print the summary as JSON")
-
-    tables = command("tables", "row counts of the warehouse tables and the latest run",
-                     "Show each warehouse table with its row count, and the latest run.", "--data-dir data")
-    tables.add_argument("--data-dir", help=data_help)
-
+    command("tables", "row counts of the warehouse tables and the latest run",
+            "Show each warehouse table with its row count, and the latest run.", "--data-dir data")
     rules = command("rules", "list every extraction rule with its description and example",
-                    "List every rule (id, table, description, a passing example).", "--table figures")
+                    "List every rule (id, table, description, a passing example).", "--table figures", data_dir=False)
     rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
     return p
-
-
-def runner_options(p: argparse.ArgumentParser) -> None:
-    """--task-runner / --dask-address, shared by run and serve."""
-    p.add_argument("--task-runner", choices=["threads", "dask"], default="threads", help="where extract/transform batches run (default: threads)")
-    p.add_argument("--dask-address", help="Dask scheduler (tcp://host:8786); default with --task-runner dask: a local cluster")
 
 
 def _quiet_prefect_defaults() -> None:
