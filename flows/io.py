@@ -34,7 +34,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return sorted(found), sorted(ignored)
 
 
-def quarantine(documents: pl.DataFrame, source_files: pl.DataFrame, quarantine_dir: Path) -> list[Path]:
+def quarantine(source_files: pl.DataFrame, quarantine_dir: Path) -> list[Path]:
     """Copy each quarantined input file into quarantine_dir with a JSON note of the reason."""
     bad = source_files.filter(pl.col("status") == "quarantined")
     written: list[Path] = []

@@ -115,7 +115,7 @@ def load_state(data_dir: str, tables: dict[str, pl.DataFrame], publish_content: 
 
 
 def _batches(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)] or []
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _removed_doc_ids(current_files: pl.DataFrame, new_files: pl.DataFrame, gone_paths: list[str] | None = None) -> list[str]:
@@ -297,7 +297,7 @@ def run_pipeline(
         state = apply_documents(base, new, removed)
         timings["merge"] = time.perf_counter() - t
         result = _validate_record_publish(root, current, state, run_id, started, inputs_info, True, timings)
-    quarantine(new["documents"], new["source_files"], root / QUARANTINE_DIRNAME)
+    quarantine(new["source_files"], root / QUARANTINE_DIRNAME)
     summary = result.to_dict()
     if emit_events:
         _emit_run_events(root, summary)

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from transform.numbers import digits_value, lookup, number_value, words_value
+from transform.numbers import digits_value, lookup, number_value, number_words
 from transform.reference_data import load_yaml
 from transform.rules import rules_for
 from transform.scan import drop_overlaps, overlaps_any, scan, with_windows
@@ -33,8 +33,9 @@ def cues() -> dict[str, Any]:
 
 
 def _rule_attr(name: str) -> pl.Expr:
-    mapping = {r.id: r.attrs.get(name) for r in rules_for("figures") if r.attrs.get(name) is not None}
-    return pl.col("rule_id").replace_strict(mapping, default=None, return_dtype=pl.String if mapping and isinstance(next(iter(mapping.values())), str) else pl.Boolean)
+    """The string attribute `name` (unit, role) that each figure's rule sets, else null."""
+    mapping = {r.id: str(r.attrs[name]) for r in rules_for("figures") if r.attrs.get(name) is not None}
+    return pl.col("rule_id").replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def _first_match(col: str, table: list[list[str]]) -> pl.Expr:
@@ -76,19 +77,13 @@ def parse_values(c: pl.DataFrame) -> pl.DataFrame:
     value = pl.when(pl.col("sign").is_in(["-", "−"])).then(-value).otherwise(value)
     unit = pl.coalesce(
         pl.col("unit"),
-        dunit.replace_strict({k: v for k, v in _nw("duration_units").items()}, default=None, return_dtype=pl.String),
+        dunit.replace_strict(dict(number_words()["duration_units"]), default=None, return_dtype=pl.String),
     )
     return c.with_columns(
         value=value,
         value_max=number_value("num2", "numw2"),
         unit=unit,
     ).filter(pl.col("value").is_not_null())
-
-
-def _nw(table: str) -> dict[str, Any]:
-    from transform.numbers import number_words
-
-    return dict(number_words()[table])
 
 
 def candidates(shadow: pl.DataFrame, periods_shadow: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,6 @@ def scan(shadow: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
     """One row per regex match: doc_id, rule_id, priority, s, e (shadow offsets), match, and named groups."""
     cols: dict[str, list] = {k: [] for k in SPAN_SCHEMA}
     groups: dict[str, list] = {}
-    n = 0
     compiled = [(r, r.compiled()) for r in rules]
     for name in {g for _, p in compiled for g in p.groupindex if g != "span"}:
         groups[name] = []
@@ -41,7 +40,6 @@ def scan(shadow: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
                 gd = m.groupdict()
                 for g in groups:
                     groups[g].append(gd.get(g))
-                n += 1
     schema = dict(SPAN_SCHEMA) | {g: pl.String for g in sorted(groups)}
     return pl.DataFrame(cols | groups, schema=schema)
 

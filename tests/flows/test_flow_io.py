@@ -51,7 +51,7 @@ def test_quarantine_copies_file_with_reason(tmp_path):
         {"source_path": [str(src)], "source_name": ["bad.pdf"], "doc_id": ["ab" * 32], "size_bytes": [11],
          "status": ["quarantined"], "reason": ["PDF is corrupt or not a PDF: test"]}
     )
-    written = quarantine(_empty("documents"), files, tmp_path / "q")
+    written = quarantine(files, tmp_path / "q")
     assert written[0].read_bytes() == b"%PDF-broken"
     note = json.loads((tmp_path / "q" / (written[0].name + ".reason.json")).read_text())
     assert note["reason"].startswith("PDF is corrupt")
