@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flows.watcher import InboxWatcher, file_sha256
@@ -23,6 +24,18 @@ class Landed:
         return [n for n, _, _ in self.items]
 
 
+@contextmanager
+def running(inbox: Path, settle_s: float):
+    """A started watcher on inbox and the list of what it reported; stopped on exit."""
+    landed = Landed()
+    w = InboxWatcher(inbox, landed, settle_s=settle_s, poll_s=0.05)
+    w.start()
+    try:
+        yield landed
+    finally:
+        w.stop()
+
+
 def wait_until(cond, timeout=10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -33,10 +46,7 @@ def wait_until(cond, timeout=10.0) -> bool:
 
 
 def test_atomic_rename_lands_once_and_temp_files_are_ignored(tmp_path):
-    landed = Landed()
-    w = InboxWatcher(tmp_path, landed, settle_s=0.3, poll_s=0.05)
-    w.start()
-    try:
+    with running(tmp_path, 0.3) as landed:
         (tmp_path / "report.pdf.part").write_bytes(b"%PDF half")
         (tmp_path / ".hidden.txt").write_text("x")
         (tmp_path / "~$draft.txt").write_text("x")
@@ -47,15 +57,10 @@ def test_atomic_rename_lands_once_and_temp_files_are_ignored(tmp_path):
         time.sleep(0.6)
         assert landed.names() == ["report.pdf"]  # once
         assert landed.items[0][1] == file_sha256(tmp_path / "report.pdf")
-    finally:
-        w.stop()
 
 
 def test_growing_file_waits_until_stable(tmp_path):
-    landed = Landed()
-    w = InboxWatcher(tmp_path, landed, settle_s=0.5, poll_s=0.05)
-    w.start()
-    try:
+    with running(tmp_path, 0.5) as landed:
         target = tmp_path / "notes.txt"
         with open(target, "w") as fh:
             for i in range(6):
@@ -65,15 +70,10 @@ def test_growing_file_waits_until_stable(tmp_path):
                 assert landed.items == [], "emitted while the file was still being written"
         assert wait_until(lambda: landed.names() == ["notes.txt"])
         assert landed.items[0][2] == target.stat().st_size
-    finally:
-        w.stop()
 
 
 def test_same_content_delivered_twice_is_emitted_once_changed_content_again(tmp_path):
-    landed = Landed()
-    w = InboxWatcher(tmp_path, landed, settle_s=0.2, poll_s=0.05)
-    w.start()
-    try:
+    with running(tmp_path, 0.2) as landed:
         f = tmp_path / "a.txt"
         f.write_text("first")
         assert wait_until(lambda: len(landed.items) == 1)
@@ -82,8 +82,6 @@ def test_same_content_delivered_twice_is_emitted_once_changed_content_again(tmp_
         assert len(landed.items) == 1
         f.write_text("second version")
         assert wait_until(lambda: len(landed.items) == 2)
-    finally:
-        w.stop()
 
 
 def test_catch_up_queues_new_and_changed_files_only(tmp_path):
