@@ -102,7 +102,48 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
 def periods_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
     """Period rows in shadow offsets (s, e) with kind and dates, overlaps resolved."""
     c = scan(shadow, rules_for("periods"))
-    return drop_overlaps(resolve(c))
+    return resolve_parliaments(drop_overlaps(resolve(c)))
+
+
+def reference_years(periods: pl.DataFrame) -> pl.DataFrame:
+    """Each document's reference year: the year most of its dated periods end in (ties: the later).
+
+    A document rarely states its own date; the year it mostly reports on stands in for 'now'
+    when a period is relative to it ('the last Parliament').
+    """
+    return (
+        periods.filter(pl.col("end_date").is_not_null())
+        .group_by("doc_id", ref_year=pl.col("end_date").dt.year())
+        .len()
+        .sort("len", "ref_year", descending=True)
+        .unique("doc_id", keep="first")
+        .select("doc_id", "ref_year")
+    )
+
+
+def resolve_parliaments(periods: pl.DataFrame) -> pl.DataFrame:
+    """Dates of PER-PARLIAMENT rows: 'this' Parliament is the one sitting at the end of the
+    document's reference year (start known, end open), 'last'/'previous' the one before it."""
+    if "which" not in periods.columns:
+        return periods
+    is_parl = pl.col("rule_id") == "PER-PARLIAMENT"
+    parl = pl.DataFrame(_calendar()["parliaments"], schema={"start": pl.Date, "end": pl.Date}).sort("start")
+    parl = parl.with_columns(prev_start=pl.col("start").shift(1), prev_end=pl.col("end").shift(1))
+    refs = reference_years(periods.filter(~is_parl)).with_columns(ref=pl.date(pl.col("ref_year"), 12, 31))
+    found = (
+        periods.filter(is_parl).select("doc_id", "s").join(refs, on="doc_id", how="inner").sort("ref")
+        .join_asof(parl, left_on="ref", right_on="start", strategy="backward")
+        .select("doc_id", "s", "start", "prev_start", "prev_end")
+    )
+    which = pl.col("which").str.to_lowercase()
+    last = which.is_in(["last", "previous"])
+    this = which.is_in(["this", "current", "present"])
+    out = periods.join(found, on=["doc_id", "s"], how="left")
+    return out.with_columns(
+        start_date=pl.when(is_parl & last).then(pl.col("prev_start")).when(is_parl & this).then(pl.col("start"))
+        .when(is_parl).then(None).otherwise(pl.col("start_date")),
+        end_date=pl.when(is_parl & last).then(pl.col("prev_end")).when(is_parl).then(None).otherwise(pl.col("end_date")),
+    ).drop("start", "prev_start", "prev_end")
 
 
 def extract_periods(

@@ -6,7 +6,9 @@ Boundaries (on the shadow text, see transform.shadow):
   full stop is a known abbreviation (reference/abbreviations.yaml);
 - a paragraph mark (blank line) when the text before it does not read as unfinished
   (ends in a lower-case letter, comma, colon, semicolon, hyphen or opening bracket) — PDF
-  extractions put blank lines inside sentences, web pages put them between paragraphs.
+  extractions put blank lines inside sentences, web pages put them between paragraphs;
+- a paragraph mark after a heading: a short line (at most HEADING_CHARS) followed by a
+  capital ('2 - Wigan Council', then the paragraph) even if it reads as unfinished.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from transform.reference_data import load_yaml
 from transform.shadow import to_original
 
 _UNFINISHED = re.compile(r"[a-z,;:(\-–—/&]$")
+HEADING_CHARS = 60
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +45,7 @@ def split_shadow(shadow: str) -> list[tuple[int, int]]:
         before = shadow[start:cut].rstrip()
         if not before:
             continue
-        if m.group() == "\n" and _UNFINISHED.search(before):
+        if m.group() == "\n" and _UNFINISHED.search(before) and not _is_heading(before, shadow, m.end()):
             continue
         if before.endswith("."):
             last_word = before[:-1].rsplit(None, 1)[-1].lower() if before[:-1].strip() else ""
@@ -59,6 +62,11 @@ def split_shadow(shadow: str) -> list[tuple[int, int]]:
         if b - trail > a + lead:
             out.append((a + lead, b - trail))
     return out
+
+
+def _is_heading(before: str, shadow: str, nxt: int) -> bool:
+    """A short line with no sentence inside it, followed by a paragraph starting with a capital."""
+    return len(before) <= HEADING_CHARS and "\n" not in before and shadow[nxt : nxt + 1].isupper()
 
 
 def sentences_frame(shadow: pl.DataFrame, breaks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
