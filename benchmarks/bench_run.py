@@ -27,14 +27,14 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = (REPO / ".." / "shared" / "corpus" / "seeds").resolve()
 
 
-def run_once(corpus: Path, env: dict[str, str]) -> tuple[float, dict]:
-    """One `csfacts run` in a fresh data dir: (wall seconds, summary)."""
+def run_once(corpus: Path, env: dict[str, str], code: Path = REPO) -> tuple[float, dict]:
+    """One `csfacts run` of the code checked out at `code` in a fresh data dir: (wall seconds, summary)."""
     data = Path(tempfile.mkdtemp(prefix="csfacts-bench-"))
     try:
         t = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "csfacts.cli", "run", str(corpus), "--data-dir", str(data), "--json"],
-            capture_output=True, text=True, env=env, cwd=REPO, timeout=900,
+            capture_output=True, text=True, env={**env, "PYTHONPATH": str(code)}, cwd=code, timeout=900,
         )
         wall = time.perf_counter() - t
         if proc.returncode not in (0, 3):

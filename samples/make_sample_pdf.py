@@ -31,7 +31,7 @@ PAGES = [
         (
             "p",
             (
-                "2. Placements. The number of children looked after rose from 918 in March 2016 to "
+                "2. Placements. The count of looked-after children rose from 918 in March 2016 to "
                 "1,062 in December 2017. Around one in five of these children lives in a residential "
                 "placement, at an average weekly cost of £3,900, compared with £780 for an in-house "
                 "foster placement."

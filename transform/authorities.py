@@ -47,7 +47,7 @@ def gazetteer() -> pl.DataFrame:
                 continue
             canonical = ref["rename"].get(name, name)
             rows.setdefault(canonical, {"canonical": canonical, "gss_code": code, "la_type": prefix_type.get(code[:3], "other"), "tier": tier, "needs": False})
-    for h in ref["historical"]:
+    for h in [*ref["historical"], *ref["recent"]]:
         rows[h["canonical"]] = {"canonical": h["canonical"], "gss_code": h["gss_code"], "la_type": h["la_type"], "tier": "upper", "needs": bool(h.get("needs_council_word"))}
     needs = set(ref["needs_council_word"])
     forms: list[dict] = []
@@ -64,7 +64,7 @@ def gazetteer() -> pl.DataFrame:
 
 def _variants(name: str) -> set[str]:
     out = {name, name.replace(" and ", " & "), name.replace(" upon ", "-upon-"), name.replace("-on-", " on ")}
-    out |= {n.replace("St ", "St. ") for n in out if "St " in n}
+    out |= {n.replace("St ", "St. ") for n in out if "St " in n} | {n.replace("St. ", "St ") for n in out if "St. " in n}
     out |= {n.upper() for n in out if len(n) >= 5}
     return out
 
@@ -118,7 +118,18 @@ def extract_authorities(
     g = gazetteer().select("key", "canonical", "gss_code", "la_type").unique("key", keep="first")
     m = m.join(g, on="key", how="left")
     m = attach_sentence(to_original(m, breaks), sentences)
-    m = with_span_text(m, documents).with_columns(
+    m = _council_word_forms(with_span_text(m, documents)).with_columns(
         mention_id=pl.col("doc_id").str.slice(0, 16) + pl.lit("-A") + pl.col("start").cast(pl.String).str.zfill(7)
     )
     return m.select(*COLUMNS, "s", "e").sort("doc_id", "start")
+
+
+def _council_word_forms(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Mentions whose whole text ('Dorset County Council') names another authority than the bare name."""
+    forms = pl.DataFrame(load_yaml("authorities.yaml")["council_word_forms"]).select(
+        _full=name_key(pl.col("form")), _c=pl.col("canonical"), _g=pl.col("gss_code"), _t=pl.col("la_type")
+    )
+    m = mentions.with_columns(_full=name_key(pl.col("text").str.replace_all(r"\s+", " "))).join(forms, on="_full", how="left")
+    return m.with_columns(
+        canonical=pl.coalesce("_c", "canonical"), gss_code=pl.coalesce("_g", "gss_code"), la_type=pl.coalesce("_t", "la_type")
+    ).drop("_full", "_c", "_g", "_t")

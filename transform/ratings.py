@@ -5,14 +5,15 @@ Attribution, in order:
    word ('Kensington and Chelsea, and Westminster ... outstanding'), else the first run after
    it ('rated good: Leeds and Wigan'); a council named after the rating in a comparison
    ('with only Staffordshire placed higher') is not taken when one precedes it;
-2. a group sentence ('all three of the authorities were rated good') names its councils by a
+2. a group sentence ('all four councils were judged good') names its councils by a
    universal quantifier with a count: the N councils mentioned last before the sentence; a
    partial quantifier ('two of the councils') names no council and gives no row;
-3. otherwise the sentence speaks of a council named before ('the council was ranked as
-   adequate', 'found us to be good'): the first council run of the nearest earlier sentence
+3. otherwise the sentence speaks of a council named before ('the council was then
+   judged adequate', 'found us to be good'): the first council run of the nearest earlier sentence
    that names one (its council owning services, 'the Isle of Wight’s services', if any), within RECENT_CHARS (FIRST_PERSON_CHARS when the sentence says we/us/our,
-   since an author's own council is named once at the head of its section).
-A rating introduced by an intention ('how the council would achieve a Good rating') is an
+   since an author's own council is named once at the head of its section); a sentence about
+   'the county council' looks only at county councils.
+A rating introduced by an intention ('the plan to reach a Good rating') is an
 aim, not a judgement, and is dropped. A rating joined to the previous one by 'or' ('rated
 Good or Outstanding') is a floor, not a second judgement: only the first is kept.
 `when` is the period nearest to the rating word in the same sentence.
@@ -103,7 +104,7 @@ def council_runs(authorities: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFram
     and `owner` (named as the owner of services: 'Wigan’s children’s services')."""
     coord = _ref()["coordinator"]
     a = (
-        authorities.select("doc_id", "sentence_id", "canonical", "gss_code", pl.col("s").alias("a_s"), pl.col("e").alias("a_e"))
+        authorities.select("doc_id", "sentence_id", "canonical", "gss_code", "la_type", pl.col("s").alias("a_s"), pl.col("e").alias("a_e"))
         .sort("doc_id", "a_s")
         .with_columns(_ne=pl.col("a_e").shift(1).over("doc_id"), _psent=pl.col("sentence_id").shift(1).over("doc_id"))
         .join(shadow.select("doc_id", "shadow"), on="doc_id", how="left")
@@ -178,6 +179,19 @@ def _earlier_sentence(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
     """Ratings of a council named before: in the nearest earlier sentence naming one, the run of
     the council owning services if there is one, else its first run."""
     ref = _ref()
+    window = pl.when(pl.col("sent_text").str.contains(ref["first_person"])).then(FIRST_PERSON_CHARS).otherwise(RECENT_CHARS)
+    county = pl.col("sent_text").str.contains(ref["county_anaphor"])
+    picked = pl.concat(
+        [
+            _nearest_head(c.filter(~county), runs, window),
+            _nearest_head(c.filter(county), runs.filter(pl.col("la_type") == "county"), window),
+        ]
+    )
+    return _run_members(picked, runs)
+
+
+def _nearest_head(c: pl.DataFrame, runs: pl.DataFrame, window: pl.Expr) -> pl.DataFrame:
+    """`run` of the nearest earlier sentence naming one of `runs` within `window` characters."""
     heads = (
         runs.drop_nulls("sentence_id").sort("a_s")
         .group_by("doc_id", "sentence_id").agg(
@@ -186,14 +200,12 @@ def _earlier_sentence(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("h_s")
     )
-    window = pl.when(pl.col("sent_text").str.contains(ref["first_person"])).then(FIRST_PERSON_CHARS).otherwise(RECENT_CHARS)
-    picked = (
+    return (
         c.sort("ss")
         .join_asof(heads.drop("sentence_id"), left_on="ss", right_on="h_s", by="doc_id", strategy="backward", check_sortedness=False)
         .filter(pl.col("run").is_not_null() & ((pl.col("ss") - pl.col("h_s")) <= window))
         .drop("h_s")
     )
-    return _run_members(picked, runs)
 
 
 def _nearest_period(rated: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:

@@ -27,6 +27,21 @@ def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
         ("Hampshire County \nCouncil led it.", "Hampshire County \nCouncil", "Hampshire", "E10000014", "county", "AUTH-COUNCIL-WORD"),
         ("Reading Borough Council replied.", "Reading Borough Council", "Reading", "E06000038", "unitary", "AUTH-COUNCIL-WORD"),
         ("Oxford City Council replied.", "Oxford City Council", "Oxford", "E07000178", "other", "AUTH-COUNCIL-WORD"),
+        ("Ealing LBC agreed.", "Ealing LBC", "Ealing", "E09000009", "london_borough", "AUTH-COUNCIL-WORD"),
+        ("Kent CC agreed.", "Kent CC", "Kent", "E10000016", "county", "AUTH-COUNCIL-WORD"),
+        ("The Royal Borough of Greenwich agreed.", "Royal Borough of Greenwich", "Greenwich", "E09000011", "london_borough", "AUTH-COUNCIL-WORD"),
+        ("Leeds City Council agreed.", "Leeds City Council", "Leeds", "E08000035", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
+        ("St Helens agreed.", "St Helens", "St Helens", "E08000013", "metropolitan_borough", "AUTH-NAME"),
+        ("St. Helens Council agreed.", "St. Helens Council", "St Helens", "E08000013", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
+        # a council word naming the predecessor county council, or the unitary a county became
+        ("Dorset County Council agreed.", "Dorset County Council", "Dorset County Council", "E10000009", "county", "AUTH-COUNCIL-WORD"),
+        ("Dorset Council agreed.", "Dorset Council", "Dorset", "E06000059", "unitary", "AUTH-COUNCIL-WORD"),
+        ("Buckinghamshire County Council agreed.", "Buckinghamshire County Council", "Buckinghamshire County Council", "E10000002", "county", "AUTH-COUNCIL-WORD"),
+        ("North Yorkshire Council agreed.", "North Yorkshire Council", "North Yorkshire", "E06000065", "unitary", "AUTH-COUNCIL-WORD"),
+        ("North Yorkshire County Council agreed.", "North Yorkshire County Council", "North Yorkshire", "E10000023", "county", "AUTH-COUNCIL-WORD"),
+        ("Bournemouth Borough Council agreed.", "Bournemouth Borough Council", "Bournemouth", "E06000028", "unitary", "AUTH-COUNCIL-WORD"),
+        # created after the 2021 ONS boundaries
+        ("Westmorland and Furness agreed.", "Westmorland and Furness", "Westmorland and Furness", "E06000064", "unitary", "AUTH-NAME"),
     ],
 )
 def test_passing_examples(text, span, canonical, gss, la_type, rule):
