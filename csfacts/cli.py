@@ -23,6 +23,7 @@ examples:
   csfacts validate                         re-validate the current warehouse
   csfacts tables                           row counts of the warehouse tables
   csfacts rules                            list the extraction rules
+  csfacts eval gold/ --docs corpus/        per-rule precision/recall against gold annotations
 """
 
 
@@ -101,6 +102,21 @@ def _parser() -> argparse.ArgumentParser:
     rules = command("rules", "list every extraction rule with its description and example",
                     "List every rule (id, table, description, a passing example).", "--table figures", data_dir=False)
     rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
+    ev = command(
+        "eval",
+        "score the extraction against gold annotations: overall and per-rule precision/recall",
+        "Score figures, periods, authority mentions and ratings against the gold JSON Lines in "
+        "GOLD_DIR (../shared/gold/SCHEMA.md), with the matching of ../shared/eval/score.py, then "
+        "per rule_id: predictions, strict hits, span-only matches, false positives, precision, "
+        "recall, and the gold items no rule found. Scores the current warehouse, or with --docs "
+        "extracts DIR in-process (no Prefect, no validation, nothing written).",
+        "../shared/gold/seeds --docs ../shared/corpus/seeds",
+        "../shared/gold/seeds --data-dir data --details --json scores.json",
+    )
+    ev.add_argument("gold", metavar="GOLD_DIR", help="folder holding figures.jsonl, periods.jsonl, authorities.jsonl, ratings.jsonl")
+    ev.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
+    ev.add_argument("--details", action="store_true", help="list each rule's false positives and span-only matches, and the misses")
+    ev.add_argument("--json", metavar="OUT", help="write the whole result (overall, per rule, details) as JSON to OUT")
     return p
 
 
@@ -232,10 +248,47 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the warehouse (or --docs, in-process) against gold; print overall and per-rule numbers."""
+    from pathlib import Path
+
+    from csfacts.eval_report import format_report, read_gold, tables_from_docs
+    from csfacts.evaluate import PRED_TABLES, evaluate
+
+    try:
+        gold = read_gold(Path(args.gold))
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"csfacts: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.docs:
+        docs_dir = Path(args.docs)
+        if not docs_dir.exists():
+            print(f"csfacts: documents folder does not exist: {docs_dir}", file=sys.stderr)
+            return EXIT_ERROR
+        tables, n_files = tables_from_docs(docs_dir)
+        source = f"{n_files} files under {docs_dir} (extracted in-process)"
+    else:
+        from warehouse.store import current_version, read_tables
+
+        root = data_dir_from_env(args.data_dir)
+        version = current_version(root)
+        if version is None:
+            print(f"csfacts: no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`, or use --docs)", file=sys.stderr)
+            return EXIT_ERROR
+        tables = read_tables(root, PRED_TABLES)
+        source = f"warehouse {root / 'warehouse'} (version {version})"
+    result = evaluate(gold, tables)
+    print(f"scoring {source} against {args.gold}\n")
+    print(format_report(result, details=args.details))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `csfacts` console script."""
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "serve": cmd_serve, "reconcile": cmd_reconcile, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules}[args.command]
+    handler = {"run": cmd_run, "serve": cmd_serve, "reconcile": cmd_reconcile, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules, "eval": cmd_eval}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # output piped into `head` and closed early
