@@ -28,8 +28,25 @@ COLUMNS = [
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, Any]:
-    """Context cue patterns (qualifiers, change words, from/to, targets)."""
-    return load_yaml("cues.yaml")
+    """Context cue patterns (qualifiers, change words, from/to, targets), placeholders expanded."""
+    raw = load_yaml("cues.yaml")
+    subs = {
+        "<<QUAL>>": raw["qualifier_words"],
+        "<<INC>>": raw["increase_words"],
+        "<<DEC>>": raw["decrease_words"],
+        "<<CMP>>": raw["comparative_words"],
+    }
+
+    def expand(v: Any) -> Any:
+        if isinstance(v, str):
+            for k, sub in subs.items():
+                v = v.replace(k, sub)
+            return v
+        if isinstance(v, list):
+            return [expand(x) for x in v]
+        return v
+
+    return {k: expand(v) for k, v in raw.items()}
 
 
 def _rule_attr(name: str) -> pl.Expr:
@@ -64,13 +81,13 @@ def parse_values(c: pl.DataFrame) -> pl.DataFrame:
     dunit = pl.col("dunit").str.to_lowercase()
     value = (
         pl.when(pl.col("unit") == "GBP").then(digits_value("num") * money_scale)
-        .when(pl.col("rule_id") == "FIG-ONE-IN").then(1.0 / den)
+        .when(pl.col("rule_id") == "FIG-ONE-IN").then(base / den)
         .when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("num") / digits_value("den"))
         .when(pl.col("unit") == "fraction").then(frac.round(4))
-        .when(pl.col("unit") == "multiplier").then(lookup("mult", "multipliers"))
+        .when(pl.col("unit") == "multiplier").then(pl.coalesce(lookup("mult", "multipliers"), base))
         .when(pl.col("rule_id") == "FIG-TWICE").then(2.0)
         .when(further).then(1.0)
-        .otherwise(base)
+        .otherwise(base * money_scale)
     )
     value = pl.when(pl.col("half").is_not_null() & pl.col("rule_id").is_in(nw_rules)).then(value + 0.5).otherwise(value)
     value = value * pl.when(pl.col("dunit").is_not_null()).then(lookup("dunit", "duration_factor", default=1.0)).otherwise(1.0)
@@ -100,97 +117,274 @@ def candidates(shadow: pl.DataFrame, periods_shadow: pl.DataFrame) -> pl.DataFra
         & pl.col("num").str.contains(r"^(?:19|20)\d{2}$")
     )
     bad_range = (pl.col("rule_id") == "FIG-COUNT-RANGE") & ~(pl.col("value_max") > pl.col("value"))
-    c = c.filter(~is_year & ~bad_range)
+    bad_ratio = (pl.col("rule_id") == "FIG-ONE-IN") & ~(pl.col("value") <= 1)
+    c = c.filter(~is_year & ~bad_range & ~bad_ratio)
     return drop_overlaps(c)
 
 
+def _dir_of(word: pl.Expr) -> pl.Expr:
+    """'increase' / 'decrease' for a change word (cues increase_words / decrease_words), else null."""
+    q = cues()
+    return pl.when(word.str.contains(q["decrease_words"])).then(pl.lit("decrease")).when(
+        word.str.contains(q["increase_words"])
+    ).then(pl.lit("increase"))
+
+
 def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
-    """Add approx, role and direction from the text around each figure."""
+    """Add approx, role and direction from the text around each figure, then relate neighbours."""
     q = cues()
     c = with_windows(c, shadow, width=120)
-    is_time = pl.col("unit").is_in(TIME_UNITS)
-    approx = pl.coalesce(_first_match("before", q["approx_before"]), _first_match("after", q["approx_after"]))
-    # 'over three years' scopes a duration; it is not a qualifier of it.
-    approx = pl.when(is_time & pl.col("before").str.contains(r"\bover\s?$")).then(None).otherwise(approx)
+    before, after = pl.col("before"), pl.col("after")
+    # Every cue is evaluated once, as a column (regex compilation dominates the cost of this step).
+    c = c.with_columns(
+        _qb=before.str.replace(q["approx_filler_before"], ""),
+        _bare=before.str.replace(f"{q['qualifier_words']}$", ""),
+        _clause=before.str.extract(q["clause_before"], 1),
+    )
+    flags_before = (
+        "approx_blocked_before", "target_before", "future_before", "from_before", "to_before", "now_before",
+        "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
+        "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
+    )
+    flags_after = (
+        "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
+        "difference_after", "comparison_after", "than_after", "offset_after",
+    )
     inc, dec = q["increase_words"], q["decrease_words"]
-    last_word = pl.col("before").str.extract_all(f"{inc}|{dec}").list.last()
-    verb_dir = pl.when(last_word.str.contains(dec)).then(pl.lit("decrease")).when(last_word.str.contains(inc)).then(pl.lit("increase"))
-    after_word = pl.col("after").str.extract(q["change_noun_after"], 1)
-    after_dir = pl.when(after_word.str.contains(dec)).then(pl.lit("decrease")).when(after_word.str.contains(inc)).then(pl.lit("increase"))
+    c = c.with_columns(
+        *[before.str.contains(q[k]).alias(f"_{k}") for k in flags_before],
+        *[after.str.contains(q[k]).alias(f"_{k}") for k in flags_after],
+        _to_context=pl.col("_clause").str.contains(q["to_context"]),
+        _to_after_word=after.str.extract(q["to_after"], 1),
+        _last_word=pl.col("_bare").str.extract_all(f"{inc}|{dec}").list.last(),
+        _after_word=after.str.extract(q["change_noun_after"], 1),
+        _cmp_word=after.str.extract(q["temporal_comparison_after"], 1),
+        _approx_b=_first_match("_qb", q["approx_before"]),
+        _approx_a=_first_match("after", q["approx_after"]),
+    )
+    f = lambda k: pl.col(f"_{k}")  # noqa: E731
+    is_time = pl.col("unit").is_in(TIME_UNITS)
+    approx = pl.coalesce(pl.when(~f("approx_blocked_before")).then(f("approx_b")), f("approx_a"))
+    # 'over three years' scopes a duration; it is not a qualifier of it.
+    approx = pl.when(is_time & before.str.ends_with("over ")).then(None).otherwise(approx)
+    c = c.with_columns(approx=approx, _verb_dir=_dir_of(f("last_word")), _after_dir=_dir_of(f("after_word")))
+    verb_dir, after_dir, cmp_word = f("verb_dir"), f("after_dir"), f("cmp_word")
+    cmp_dir = pl.when(cmp_word.str.contains(q["decrease_comparatives"])).then(pl.lit("decrease")).when(
+        cmp_word.is_not_null()
+    ).then(pl.lit("increase"))
     rule_role = _rule_attr("role")
     signed = pl.col("sign").is_not_null()
+    saving = f("saving_before")
+    no_longer = (pl.col("unit") == "GBP") & f("no_longer_after")
+    difference = (pl.col("unit") == "percent") & (f("difference_before") | f("difference_after"))
+    time_other = is_time & (
+        f("scoping_before") | pl.col("value_max").is_not_null() | f("offset_after")
+        | pl.col("approx").is_in(["at_least", "at_most", "more_than", "fewer_than"])
+    )
+    count_threshold = (pl.col("unit") == "count") & pl.col("approx").is_in(["at_least", "at_most"]) & f("count_threshold_before")
+    is_to = f("to_before") & f("to_context") & ~f("not_to_before")
+    is_now = f("now_before") & f("to_context")
     role = (
         pl.when(signed).then(pl.lit("change"))
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
-        .when(pl.col("before").str.contains(q["target_before"])).then(pl.lit("target"))
-        .when(pl.col("before").str.contains(q["from_before"])).then(pl.lit("from"))
-        .when(pl.col("before").str.contains(q["to_before"]) & pl.col("after").str.contains(q["target_after"])).then(pl.lit("target"))
-        .when(pl.col("before").str.contains(q["to_before"])).then(pl.lit("to"))
-        .when(pl.col("before").str.contains(q["change_by_before"]) & verb_dir.is_not_null()).then(pl.lit("change"))
-        .when(pl.col("before").str.contains(q["change_verb_before"])).then(pl.lit("change"))
-        .when(pl.col("after").str.contains(q["change_noun_after"])).then(pl.lit("change"))
-        .when(pl.col("before").str.contains(q["change_noun_before"])).then(pl.lit("change"))
-        .when(pl.col("before").str.contains(q["saving_before"])).then(pl.lit("change"))
-        .when(pl.col("unit").is_in(["percent", "multiplier"]) & pl.col("after").str.contains(q["comparison_after"])).then(pl.lit("other"))
-        .when(pl.col("before").str.contains(q["threshold_before"])).then(pl.lit("other"))
-        .when(is_time & (pl.col("before").str.contains(q["scoping_before"]) | pl.col("value_max").is_not_null())).then(pl.lit("other"))
+        .when(f("target_before")).then(pl.lit("target"))
+        .when(f("future_before") & f("future_after")).then(pl.lit("target"))
+        .when(f("from_before")).then(pl.lit("from"))
+        .when(is_to & f("target_after")).then(pl.lit("target"))
+        .when(is_to | is_now | f("to_after")).then(pl.lit("to"))
+        .when(f("change_by_before") & verb_dir.is_not_null()).then(pl.lit("change"))
+        .when(f("change_verb_before")).then(pl.lit("change"))
+        .when(f("change_noun_after")).then(pl.lit("change"))
+        .when(f("change_noun_before")).then(pl.lit("change"))
+        .when(f("change_noun_of_before") & verb_dir.is_not_null()).then(pl.lit("change"))
+        .when(saving | no_longer).then(pl.lit("change"))
+        .when(cmp_word.is_not_null()).then(pl.lit("change"))
+        .when(difference).then(pl.lit("other"))
+        .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
+        .when(f("than_after")).then(pl.lit("other"))
+        .when(f("threshold_before")).then(pl.lit("other"))
+        .when(time_other | count_threshold).then(pl.lit("other"))
         .otherwise(pl.lit("level"))
     )
+    c = c.with_columns(role=role, unit=pl.when(difference).then(pl.lit("percentage_point")).otherwise(pl.col("unit")))
     mult_dir = pl.when(pl.col("value") > 1).then(pl.lit("increase")).otherwise(pl.lit("decrease"))
+    is_change = pl.col("role") == "change"
     direction = (
         pl.when(signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
-        .when((pl.col("role") == "change") & (pl.col("unit") == "multiplier")).then(mult_dir)
-        .when((pl.col("role") == "change") & pl.col("before").str.contains(q["saving_before"])).then(pl.lit("decrease"))
-        .when(pl.col("role") == "change").then(pl.coalesce(after_dir, verb_dir))
+        .when(is_change & (pl.col("unit") == "multiplier")).then(mult_dir)
+        .when(is_change & (saving | no_longer)).then(pl.lit("decrease"))
+        .when(is_change & cmp_dir.is_not_null()).then(cmp_dir)
+        .when(is_change).then(pl.coalesce(after_dir, verb_dir))
+        .when((pl.col("role") == "to") & f("to_after")).then(_dir_of(f("to_after_word")))
         .when(pl.col("role").is_in(["from", "to"])).then(verb_dir)
     )
-    c = c.with_columns(approx=approx, role=role).with_columns(direction=direction)
-    return _pair_from_to(_coordinate(c, shadow))
+    c = _drop_helpers(c.with_columns(direction=direction))
+    c = _coordinate(c, shadow)
+    c = _compared_over_time(c, shadow)
+    c = _implicit_from(c, shadow)
+    c = _pair_from_to(c)
+    return _difference_of_percents(c, shadow)
+
+
+def _neighbours(
+    c: pl.DataFrame, shadow: pl.DataFrame, cols: tuple[str, ...], offset: int, by: tuple[str, ...] = ("doc_id",), tag: str = ""
+) -> pl.DataFrame:
+    """Add `_<tag><col><offset>` for the figure `offset` places away (same `by` group, in text order) and
+    `_<tag>gap<offset>`, the lower-cased text between the two (at most 250 characters; null when farther)."""
+    c = c.sort("doc_id", "s").with_columns(
+        [pl.col(k).shift(-offset).over(list(by)).alias(f"_{tag}{k}{offset}") for k in (*cols, "s", "e")]
+    )
+    lo = pl.col(f"_{tag}e{offset}") if offset < 0 else pl.col("e")
+    hi = pl.col("s") if offset < 0 else pl.col(f"_{tag}s{offset}")
+    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left").with_columns(
+        pl.when((hi - lo).is_between(0, 250)).then(pl.col("shadow").str.slice(lo.fill_null(0), (hi - lo).clip(0, 250)).str.to_lowercase())
+        .alias(f"_{tag}gap{offset}")
+    )
+    return c.drop("shadow")
+
+
+def _drop_helpers(c: pl.DataFrame) -> pl.DataFrame:
+    return c.drop([k for k in c.columns if k.startswith("_")])
 
 
 def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
-    """'fallen by 76 per cent and 19 per cent': a level figure joined by 'and'/',' to a change inherits it."""
+    """A level figure inherits the role and direction of a change figure of the same unit when joined to it
+    ('cut by 40 per cent and 12 per cent') or compared with it ('by 15.5%, nearly double the national rate of 8.6%')."""
     q = cues()
-    c = c.sort("doc_id", "s").with_columns(
-        _pe=pl.col("e").shift(1).over("doc_id"),
-        _pr=pl.col("role").shift(1).over("doc_id"),
-        _pd=pl.col("direction").shift(1).over("doc_id"),
-        _pu=pl.col("unit").shift(1).over("doc_id"),
+    c = _neighbours(c, shadow, ("role", "direction", "unit"), -1)
+    c = _neighbours(c, shadow, ("role", "direction"), -1, by=("doc_id", "unit"), tag="u")
+    joined = (
+        (pl.col("_role-1") == "change") & (pl.col("_unit-1") == pl.col("unit"))
+        & pl.col("_gap-1").str.contains(q["coordination_before"])
     )
-    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left").with_columns(
-        _gap=pl.col("shadow").str.slice(pl.col("_pe").fill_null(0), (pl.col("s") - pl.col("_pe").fill_null(0)).clip(0, 12))
+    compared = (
+        (pl.col("_urole-1") == "change") & pl.col("_ugap-1").str.contains(q["comparator_gap"])
+        & ~pl.col("_ugap-1").str.contains(q["sentence_break"])
     )
-    inherit = (
-        (pl.col("role") == "level")
-        & (pl.col("_pr") == "change")
-        & (pl.col("_pu") == pl.col("unit"))
-        & pl.col("_gap").str.contains(q["coordination_before"])
-    )
-    return c.with_columns(
+    inherit = (pl.col("role") == "level") & (joined | compared)
+    return _drop_helpers(c.with_columns(
         role=pl.when(inherit).then(pl.lit("change")).otherwise(pl.col("role")),
-        direction=pl.when(inherit).then(pl.col("_pd")).otherwise(pl.col("direction")),
-    ).drop("_pe", "_pr", "_pd", "_pu", "_gap", "shadow")
+        direction=pl.when(joined & inherit).then(pl.col("_direction-1"))
+        .when(inherit).then(pl.col("_udirection-1")).otherwise(pl.col("direction")),
+    ))
+
+
+def _by_values(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    return pl.when(hi > lo).then(pl.lit("increase")).when(hi < lo).then(pl.lit("decrease"))
+
+
+def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """'72% in 2019 compared with 55% in 2015': the later-dated figure is `to`, the earlier `from`."""
+    q = cues()
+    # shares compare on one scale: 9% vs 'a fifth' (0.2)
+    c = c.with_columns(_share=pl.when(pl.col("unit") == "percent").then(pl.col("value") / 100).otherwise(pl.col("value")))
+    c = _neighbours(c, shadow, ("role", "_share", "unit"), 1)
+    c = _neighbours(c, shadow, ("role", "_share"), -1)
+    c = c.join(
+        with_windows(c.select("doc_id", "s", "e"), shadow, width=60).select("doc_id", "s", pl.col("after").alias("_after")),
+        on=["doc_id", "s"], how="left",
+    )
+    # the first figure's year, or 'now' (9999) when it has none: 'under 8% now, compared with a quarter in 2015'
+    first_year = pl.coalesce(
+        pl.col("_gap1").str.extract(q["compared_gap"], 1).cast(pl.Int64, strict=False),
+        pl.when(pl.col("_gap1").str.contains(q["compared_plain_gap"])).then(pl.lit(9999, dtype=pl.Int64)),
+    )
+    c = c.with_columns(_fy=first_year, _sy=pl.col("_after").str.extract(q["compared_after"], 1).cast(pl.Int64, strict=False))
+    c = c.with_columns(_sy1=pl.col("_sy").shift(-1).over("doc_id"), _fy_prev=pl.col("_fy").shift(1).over("doc_id"))
+    shares = ["percent", "fraction"]
+    same_kind = (pl.col("_unit1") == pl.col("unit")) | (pl.col("_unit1").is_in(shares) & pl.col("unit").is_in(shares))
+    lead = (pl.col("role") == "level") & (pl.col("_role1") == "level") & same_kind & (pl.col("_fy") != pl.col("_sy1"))
+    trail = (pl.col("role") == "level") & (pl.col("_role-1") == "level") & (pl.col("_fy_prev") != pl.col("_sy"))
+    lead = lead & pl.col("_fy").is_not_null() & pl.col("_sy1").is_not_null()
+    trail = trail & pl.col("_fy_prev").is_not_null() & pl.col("_sy").is_not_null()
+    lead_role = pl.when(pl.col("_fy") > pl.col("_sy1")).then(pl.lit("to")).otherwise(pl.lit("from"))
+    trail_role = pl.when(pl.col("_fy_prev") > pl.col("_sy")).then(pl.lit("from")).otherwise(pl.lit("to"))
+    lead_dir = pl.when(pl.col("_fy") > pl.col("_sy1")).then(_by_values(pl.col("__share1"), pl.col("_share"))).otherwise(
+        _by_values(pl.col("_share"), pl.col("__share1"))
+    )
+    trail_dir = pl.when(pl.col("_fy_prev") > pl.col("_sy")).then(_by_values(pl.col("_share"), pl.col("__share-1"))).otherwise(
+        _by_values(pl.col("__share-1"), pl.col("_share"))
+    )
+    return _drop_helpers(c.with_columns(
+        role=pl.when(lead).then(lead_role).when(trail).then(trail_role).otherwise(pl.col("role")),
+        direction=pl.when(lead).then(lead_dir).when(trail).then(trail_dir).otherwise(pl.col("direction")),
+    ))
+
+
+def _implicit_from(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """'Last spring the mean was 26 ...; by autumn it had dropped to 18': a level figure just before a `to`
+    figure with no `from`, linked by an anaphoric change ('it had fallen'), is the start of that change."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role", "unit", "rule_id"), 1)
+    comparable = (pl.col("_unit1") == pl.col("unit")) | pl.col("_unit1").is_in(["count", "ratio"]) & pl.col("unit").is_in(["count", "ratio"])
+    start = (pl.col("role") == "level") & (pl.col("_role1") == "to") & comparable & pl.col("_gap1").str.contains(q["anaphoric_change_gap"])
+    return _drop_helpers(c.with_columns(role=pl.when(start).then(pl.lit("from")).otherwise(pl.col("role"))))
+
+
+PRINTED_RATIO_RULES = ("FIG-PER-WORKER", "FIG-PER-WORKER-LABEL", "FIG-CASELOAD")
 
 
 def _pair_from_to(c: pl.DataFrame) -> pl.DataFrame:
-    """A 'from' figure followed within 100 characters by a 'to' figure: direction by their values."""
+    """A 'from' figure followed within 100 characters by a 'to' figure: direction by their values; a bare
+    count endpoint takes the printed-ratio unit of its partner ('30 children per social worker ... to 17')."""
+    # compare on one scale so that a percentage and a fraction can be endpoints of one change
+    c = c.with_columns(_v=pl.when(pl.col("unit") == "percent").then(pl.col("value") / 100).otherwise(pl.col("value")))
     c = c.sort("doc_id", "s").with_columns(
         _nr=pl.col("role").shift(-1).over("doc_id"),
-        _nv=pl.col("value").shift(-1).over("doc_id"),
+        _nv=pl.col("_v").shift(-1).over("doc_id"),
         _ns=pl.col("s").shift(-1).over("doc_id"),
+        _nu=pl.col("unit").shift(-1).over("doc_id"),
+        _nrule=pl.col("rule_id").shift(-1).over("doc_id"),
         _pr=pl.col("role").shift(1).over("doc_id"),
-        _pv=pl.col("value").shift(1).over("doc_id"),
+        _pv=pl.col("_v").shift(1).over("doc_id"),
         _pe=pl.col("e").shift(1).over("doc_id"),
+        _pu=pl.col("unit").shift(1).over("doc_id"),
+        _prule=pl.col("rule_id").shift(1).over("doc_id"),
+        _pd=pl.col("direction").shift(1).over("doc_id"),
     )
-    as_from = (pl.col("role") == "from") & (pl.col("_nr") == "to") & ((pl.col("_ns") - pl.col("e")) < 100)
-    as_to = (pl.col("role") == "to") & (pl.col("_pr") == "from") & ((pl.col("s") - pl.col("_pe")) < 100)
-    by_values = lambda lo, hi: pl.when(hi > lo).then(pl.lit("increase")).when(hi < lo).then(pl.lit("decrease"))  # noqa: E731
-    return c.with_columns(
-        direction=pl.when(as_from).then(pl.coalesce(by_values(pl.col("value"), pl.col("_nv")), pl.col("direction")))
-        .when(as_to).then(pl.coalesce(by_values(pl.col("_pv"), pl.col("value")), pl.col("direction")))
+    near_next = (pl.col("_ns") - pl.col("e")) < 100
+    near_prev = (pl.col("s") - pl.col("_pe")) < 100
+    as_from = ((pl.col("role") == "from") & (pl.col("_nr") == "to") & near_next).fill_null(False)
+    as_to = ((pl.col("role") == "to") & (pl.col("_pr") == "from") & near_prev).fill_null(False)
+    # reversed order: '16 per social worker, down from 23'
+    to_first = ((pl.col("role") == "to") & (pl.col("_nr") == "from") & near_next & ~as_to).fill_null(False)
+    from_last = ((pl.col("role") == "from") & (pl.col("_pr") == "to") & near_prev & ~as_from).fill_null(False)
+    count = pl.col("unit") == "count"
+    unit = (
+        pl.when((as_from | to_first) & count & pl.col("_nrule").is_in(PRINTED_RATIO_RULES)).then(pl.lit("ratio"))
+        .when((as_to | from_last) & count & pl.col("_prule").is_in(PRINTED_RATIO_RULES)).then(pl.lit("ratio"))
+        .otherwise(pl.col("unit"))
+    )
+    pair_dir_from = pl.coalesce(_by_values(pl.col("_v"), pl.col("_nv")), pl.col("direction"))
+    pair_dir_to = pl.coalesce(_by_values(pl.col("_pv"), pl.col("_v")), pl.col("direction"), pl.col("_pd"))
+    return _drop_helpers(c.with_columns(
+        direction=pl.when(as_from).then(pair_dir_from).when(as_to).then(pair_dir_to)
+        .when(to_first).then(pl.coalesce(_by_values(pl.col("_nv"), pl.col("_v")), pl.col("direction")))
+        .when(from_last).then(pl.coalesce(_by_values(pl.col("_v"), pl.col("_pv")), pl.col("direction")))
         .otherwise(pl.col("direction")),
-    ).drop("_nr", "_nv", "_ns", "_pr", "_pv", "_pe")
+        unit=unit,
+    ))
+
+
+def _difference_of_percents(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """A '%' figure that equals the difference of the two percentages stated next to it is in percentage
+    points: 'grew by 4%, from 31% to 35%'; '9% ... cities (30%) compared to shires (21%)'."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role", "value", "unit"), 1)
+    c = _neighbours(c, shadow, ("role", "value", "unit"), 2)
+    pct = (pl.col("unit") == "percent") & (pl.col("_unit1") == "percent") & (pl.col("_unit2") == "percent")
+    diff = (pl.col("_value2") - pl.col("_value1"))
+    change_pp = pct & (pl.col("role") == "change") & (pl.col("_role1") == "from") & (pl.col("_role2") == "to") & (
+        (diff.abs() - pl.col("value").abs()).abs() <= 0.5
+    )
+    level_pp = pct & (pl.col("role") == "level") & pl.col("_gap2").str.contains(q["difference_gap"]) & (
+        (diff.abs() - pl.col("value")).abs() <= 0.5
+    ) & (pl.col("value") < pl.max_horizontal(pl.col("_value1"), pl.col("_value2")))
+    return _drop_helpers(c.with_columns(
+        unit=pl.when(change_pp | level_pp).then(pl.lit("percentage_point")).otherwise(pl.col("unit")),
+        role=pl.when(level_pp).then(pl.lit("other")).otherwise(pl.col("role")),
+    ))
 
 
 def extract_figures(
