@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from expectations import frames
+from transform.figure_context import SUBJECT_KINDS
 from transform.reference_data import Vocabularies, vocabularies
 from warehouse.schema import ID_COLUMNS, SCHEMAS, SPAN_TABLES
 
@@ -208,6 +209,13 @@ def _span_expectations(table: str) -> list[ExpectationSpec]:
 def _figure_expectations() -> list[ExpectationSpec]:
     low, high = PERCENT_BOUNDS
     return [
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "subject_kind", "value_set": list(SUBJECT_KINDS)},
+            CRITICAL,
+            "subject_kind_vocabulary",
+            "figures.subject_kind is authority or group (or null when no subject was found)",
+        ),
         ExpectationSpec(
             "ExpectColumnValuesToBeBetween",
             {"column": "value", "min_value": low, "max_value": high},

@@ -264,7 +264,7 @@ def run_pipeline(
     doc_batches = [docs.slice(i, batch_size) for i in range(0, docs.height, batch_size)]
     parts = [f.result() for f in [transform_batch.submit(b) for b in doc_batches]]
     new: dict[str, pl.DataFrame] = {"documents": docs, "source_files": source_files}
-    for name in ("sentences", "figures", "periods", "authority_mentions", "ratings"):
+    for name in ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings"):
         frames = [p[name] for p in parts]
         if frames:
             new[name] = pl.concat(frames, how="vertical")

@@ -5,17 +5,19 @@ from __future__ import annotations
 import polars as pl
 
 from transform.authorities import extract_authorities
+from transform.figure_context import add_figure_context
 from transform.figures import extract_figures
+from transform.groups import extract_groups
 from transform.periods import extract_periods, periods_in_shadow
 from transform.ratings import extract_ratings
 from transform.sentences import sentences_frame
 from transform.shadow import shadow_frame
 
-OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "ratings")
+OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings")
 
 
 def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Sentences, figures, periods, authority mentions and ratings of documents with status ok.
+    """Sentences, figures, periods, authority and group mentions and ratings of documents with status ok.
 
     Pure: the result depends only on `documents` (doc_id, text, status) and the reference
     data. Working columns (`s`, `e`: shadow offsets) are dropped from the outputs.
@@ -26,12 +28,15 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     periods = extract_periods(periods_sh, breaks, documents, sentences)
     figures = extract_figures(shadow, breaks, documents, sentences, periods_sh)
     authorities = extract_authorities(shadow, breaks, documents, sentences)
+    groups = extract_groups(shadow, breaks, documents, sentences, authorities)
+    figures = add_figure_context(figures, shadow, sentences, authorities, groups, periods)
     ratings = extract_ratings(shadow, breaks, documents, sentences, authorities, periods)
     out = {
         "sentences": sentences,
         "figures": figures,
         "periods": periods,
         "authority_mentions": authorities,
+        "group_mentions": groups,
         "ratings": ratings,
     }
     return {k: v.drop([c for c in ("s", "e") if c in v.columns]) for k, v in out.items()}

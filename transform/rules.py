@@ -22,6 +22,7 @@ RULE_FILES = {
     "periods": "period_rules.yaml",
     "exclusions": "exclusion_rules.yaml",
     "ratings": "rating_rules.yaml",
+    "groups": "group_rules.yaml",
 }
 
 

@@ -62,6 +62,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("direction", STR, True),
         ("rule_id", STR, False),
         ("sentence_id", STR, True),
+        # Figure context (transform/figure_context.py): what the number measures, whom it is
+        # about (a council's GSS code or a group's canonical name) and the period scoping it.
+        ("metric", STR, True),
+        ("metric_rule_id", STR, True),
+        ("subject", STR, True),
+        ("subject_kind", STR, True),
+        ("period_id", STR, True),
     ),
     "periods": _schema(
         ("period_id", STR, False),
@@ -80,6 +87,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("canonical", STR, False),
         ("gss_code", STR, True),
         ("la_type", STR, True),
+        ("rule_id", STR, False),
+        ("sentence_id", STR, True),
+    ),
+    "group_mentions": _schema(
+        ("mention_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("canonical", STR, False),
+        ("la_type", STR, False),
         ("rule_id", STR, False),
         ("sentence_id", STR, True),
     ),
@@ -147,6 +163,7 @@ CONTENT_TABLES = (
     "figures",
     "periods",
     "authority_mentions",
+    "group_mentions",
     "ratings",
     "checks",
 )
@@ -161,6 +178,7 @@ ID_COLUMNS: dict[str, str | None] = {
     "figures": "figure_id",
     "periods": "period_id",
     "authority_mentions": "mention_id",
+    "group_mentions": "mention_id",
     "ratings": "rating_id",
     "checks": "check_id",
     "runs": "run_id",
@@ -168,4 +186,4 @@ ID_COLUMNS: dict[str, str | None] = {
 }
 
 # Tables whose rows carry a span into documents.text.
-SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "ratings")
+SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings")

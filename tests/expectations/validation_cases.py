@@ -72,6 +72,10 @@ def valid_tables() -> dict[str, pl.DataFrame]:
             {"mention_id": "m-1", **span("Calderdale"), "canonical": "Calderdale",
              "gss_code": "E08000033", "la_type": "metropolitan_borough", "rule_id": "r-test"},
         ]),
+        "group_mentions": table("group_mentions", [
+            {"mention_id": "g-1", **span("Calderdale"), "canonical": "Calderdale",
+             "la_type": "other", "rule_id": "r-test"},
+        ]),
         "ratings": table("ratings", [
             {"rating_id": "r-1", **span("it was rated good."), "authority": "Calderdale",
              "rating": "good", "rule_id": "r-test"},

@@ -13,7 +13,7 @@ from transform.rules import all_rules, rules_for
 from transform.scan import scan
 from transform.shadow import shadow_frame
 
-TABLE_OF = {"figures": "figures", "periods": "periods", "ratings": "ratings"}
+TABLE_OF = {"figures": "figures", "periods": "periods", "ratings": "ratings", "groups": "group_mentions"}
 RULES = all_rules()
 
 

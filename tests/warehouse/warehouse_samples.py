@@ -98,6 +98,16 @@ def document_batch(
                 "sentence_id": None,
             }
         )
+        rows["group_mentions"].append(
+            {
+                "mention_id": f"{doc}-g{gen}",
+                **span,
+                "canonical": "counties",
+                "la_type": "other",
+                "rule_id": "group.type",
+                "sentence_id": sentence,
+            }
+        )
         rows["ratings"].append(
             {
                 "rating_id": f"{doc}-r{gen}",
