@@ -65,7 +65,7 @@ def gazetteer() -> pl.DataFrame:
 def _variants(name: str) -> set[str]:
     out = {name, name.replace(" and ", " & "), name.replace(" upon ", "-upon-"), name.replace("-on-", " on ")}
     out |= {n.replace("St ", "St. ") for n in out if "St " in n} | {n.replace("St. ", "St ") for n in out if "St. " in n}
-    out |= {n.upper() for n in out if len(n) >= 5}
+    out |= {n.upper() for n in out if len(n) >= 4}
     return out
 
 
@@ -82,7 +82,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     free = alt(g.filter(~pl.col("needs"))["form"].to_list())
     bound = alt(g.filter(pl.col("needs"))["form"].to_list())
     lead = r"(?<![\w-])(?<!New\s)"
-    free_re = re.compile(rf"{lead}{prefix}?(?P<name>{free})(?![\w-]){suffix}?(?![\w-])")
+    # a name may be glued to a number in a flattened table cell ('Leeds12.5%'), not to a letter
+    free_re = re.compile(rf"{lead}{prefix}?(?P<name>{free})(?![^\W\d]|-){suffix}?(?![^\W\d]|-)")
     plain_suffix = suffix.replace("(?P<suffix>", "(?:")
     bound_re = re.compile(rf"{lead}(?:{prefix}(?P<name>{bound})(?![\w-]){plain_suffix}?|(?P<name2>{bound}){suffix})(?![\w-])")
     return free_re, bound_re

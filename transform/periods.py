@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from transform.numbers import words_value
 from transform.reference_data import load_yaml
 from transform.rules import rules_for
 from transform.scan import drop_overlaps, scan
@@ -50,7 +51,7 @@ def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
 
 def resolve(c: pl.DataFrame) -> pl.DataFrame:
     """Add kind, start_date and end_date to scanned period candidates."""
-    c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m2", "d1", "d2", "sep", "unitword"])
+    c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m2", "d1", "d2", "sep", "unitword", "n"])
     fy = _calendar()["fiscal_year_start_month"]
     attr_kind = pl.col("rule_id").replace_strict(
         {r.id: r.attrs["kind"] for r in rules_for("periods") if "kind" in r.attrs}, default=None, return_dtype=pl.String
@@ -96,7 +97,32 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("kind") == "year_range").then(_date(y2, 12, 31))
         .when(pl.col("kind") == "year").then(_date(y1, 12, 31))
     )
-    return c.with_columns(start_date=start, end_date=end)
+    c = c.with_columns(start_date=start, end_date=end)
+    return _ending_periods(c, m1, d1, d2)
+
+
+def _ending_periods(c: pl.DataFrame, m1: pl.Expr, d1: pl.Expr, d2: pl.Expr) -> pl.DataFrame:
+    """Dates of periods counted back from their last day or month ('year ending 31 March 2019',
+    'the three years to March 2018') and of day and month ranges within one year."""
+    y1 = pl.col("y1").cast(pl.Int32)
+    last_day = pl.when(pl.col("d1").is_not_null()).then(_date(y1, m1, d1)).otherwise(_month_end(y1, m1))
+    n = pl.coalesce(pl.col("n").str.replace_all(",", "").cast(pl.Int64, strict=False), words_value("n").cast(pl.Int64))
+    back = pl.when(pl.col("rule_id") == "PER-YEAR-ENDING").then(pl.lit("-1y")).otherwise(
+        pl.lit("-") + n.cast(pl.String) + pl.when(pl.col("unitword").str.to_lowercase().str.starts_with("year")).then(pl.lit("y")).otherwise(pl.lit("mo"))
+    )
+    counted = pl.col("rule_id").is_in(["PER-YEAR-ENDING", "PER-SPAN-TO-DATE"])
+    day_range = pl.col("rule_id") == "PER-DAY-RANGE"
+    months = pl.col("rule_id") == "PER-MONTHS-OF-YEAR"
+    return c.with_columns(
+        start_date=pl.when(counted).then(last_day.dt.offset_by("1d").dt.offset_by(back))
+        .when(day_range).then(_date(y1, m1, d1))
+        .when(months).then(_date(y1, m1, 1))
+        .otherwise(pl.col("start_date")),
+        end_date=pl.when(counted).then(last_day)
+        .when(day_range).then(_date(y1, m1, d2))
+        .when(months).then(_month_end(y1, _month("m2")))
+        .otherwise(pl.col("end_date")),
+    )
 
 
 def periods_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:

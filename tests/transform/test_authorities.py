@@ -40,6 +40,10 @@ def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
         ("North Yorkshire Council agreed.", "North Yorkshire Council", "North Yorkshire", "E06000065", "unitary", "AUTH-COUNCIL-WORD"),
         ("North Yorkshire County Council agreed.", "North Yorkshire County Council", "North Yorkshire", "E10000023", "county", "AUTH-COUNCIL-WORD"),
         ("Bournemouth Borough Council agreed.", "Bournemouth Borough Council", "Bournemouth", "E06000028", "unitary", "AUTH-COUNCIL-WORD"),
+        # upper-case letterheads and table cells glued to their numbers
+        ("WIGAN METROPOLITAN BOROUGH COUNCIL\nReport", "WIGAN METROPOLITAN BOROUGH COUNCIL", "Wigan", "E08000010", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
+        ("KENT COUNTY COUNCIL\nAgenda", "KENT COUNTY COUNCIL", "Kent", "E10000016", "county", "AUTH-COUNCIL-WORD"),
+        ("Area\nShare\nSalford14.5%\n", "Salford", "Salford", "E08000006", "metropolitan_borough", "AUTH-NAME"),
         # created after the 2021 ONS boundaries
         ("Westmorland and Furness agreed.", "Westmorland and Furness", "Westmorland and Furness", "E06000064", "unitary", "AUTH-NAME"),
     ],
