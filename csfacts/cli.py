@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
             "Show each warehouse table with its row count, and the latest run.", "--data-dir data")
     rules = command("rules", "list every extraction rule with its description and example",
                     "List every rule (id, table, description, a passing example).", "--table figures", data_dir=False)
-    rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings"], help="only this rule file")
+    rules.add_argument("--table", choices=["figures", "periods", "exclusions", "ratings", "groups", "metrics"], help="only this rule file")
     ev = command(
         "eval",
         "score the extraction against gold annotations: overall and per-rule precision/recall",
@@ -237,14 +237,16 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """Print every rule with its description and first passing example."""
+    """Print every rule (extraction, exclusion, group and metric rules) with its description and first passing example."""
+    from transform.figure_context import metric_rules
     from transform.rules import RULE_FILES, rules_for
 
-    for table in [args.table] if args.table else list(RULE_FILES):
-        for r in rules_for(table):
+    tables = [args.table] if args.table else [*RULE_FILES, "metrics"]
+    for table in tables:
+        for r in metric_rules() if table == "metrics" else rules_for(table):
             ex = r.examples.passing[0]
             print(f"{r.id:<26} {table:<10} {r.description}")
-            print(textwrap.indent(f'e.g. "{ex.text}" -> "{ex.span}"', " " * 38))
+            print(textwrap.indent(f'e.g. "{ex.text}" -> "{ex.span}"' + (f" {dict(ex.expect)}" if table == "metrics" else ""), " " * 38))
     return EXIT_OK
 
 

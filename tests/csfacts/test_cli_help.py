@@ -30,9 +30,11 @@ def test_subcommand_help_has_example(command, capsys):
 
 
 def test_rules_lists_every_rule(capsys):
+    from transform.figure_context import metric_rules
     from transform.rules import all_rules
 
     assert cli.main(["rules"]) == 0
     out = capsys.readouterr().out
-    for rule in all_rules():
+    for rule in [*all_rules(), *metric_rules()]:
         assert rule.id in out
+        assert rule.description in out
