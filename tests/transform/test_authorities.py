@@ -71,3 +71,27 @@ def test_longest_name_wins():
         ("North East Lincolnshire Council", "North East Lincolnshire"),
         ("Lincolnshire County Council", "Lincolnshire"),
     ]
+
+
+def test_every_english_upper_tier_authority_is_found_by_name_and_with_council_word():
+    """Each English upper-tier authority of the ONS list, plain and with 'Council', is found with its code
+    (with 'Council', a successor's code where reference/authorities.yaml names one, e.g. North Yorkshire Council)."""
+    import qlacref_authorities
+
+    from transform.authorities import gazetteer
+    from transform.reference_data import load_yaml
+
+    canon = dict(gazetteer().select("gss_code", "canonical").unique("gss_code", keep="first").iter_rows())
+    successor = {f["canonical"]: f["gss_code"] for f in load_yaml("authorities.yaml")["council_word_forms"]}
+    codes = sorted({r["UTLA21CD"] for r in qlacref_authorities.records if r["UTLA21CD"].startswith("E")})
+    assert len(codes) >= 150
+    plain = [f"Figures were sent by {canon[c]} this week." for c in codes]
+    worded = [f"The team at {canon[c]} Council replied." for c in codes]
+    plain_doc, worded_doc = docs_of("\n\n".join(plain), "\n\n".join(worded))["doc_id"].to_list()
+    out = transform_documents(docs_of("\n\n".join(plain), "\n\n".join(worded)))["authority_mentions"]
+    plain_codes = set(out.filter(pl.col("doc_id") == plain_doc)["gss_code"].drop_nulls())
+    worded_codes = set(out.filter(pl.col("doc_id") == worded_doc)["gss_code"].drop_nulls())
+    needs_word = set(load_yaml("authorities.yaml")["needs_council_word"])  # 'Reading' alone is a verb
+    plain_codes |= {c for c in codes if canon[c] in needs_word}
+    assert [canon[c] for c in codes if c not in plain_codes] == []
+    assert [canon[c] for c in codes if c not in worded_codes and successor.get(canon[c]) not in worded_codes] == []
