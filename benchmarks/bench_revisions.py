@@ -5,7 +5,9 @@ Python environment (its packages first on PYTHONPATH). Runs alternate baseline /
 that drifts of the machine hit both alike; each side reports the median wall time and the
 median stage times over REPEATS runs, and the ratio current / baseline.
 
-usage: python benchmarks/bench_revisions.py [--baseline REV] [--corpus DIR] [--repeats N] [--json OUT]
+usage: python benchmarks/bench_revisions.py [--baseline REV] [--current REV] [--corpus DIR] [--repeats N] [--json OUT]
+
+--current REV measures a committed revision (also in a worktree) instead of the working tree.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def summarise(label: str, walls: list[float], stages: list[dict]) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision to compare against")
+    ap.add_argument("--current", help="git revision to measure instead of the working tree")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--json", type=Path, help="write results here")
@@ -57,11 +60,14 @@ def main() -> int:
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     base_tree = worktree(args.baseline)
-    sides = {"baseline": base_tree, "current": REPO}
+    trees = [base_tree]
+    if args.current:
+        trees.append(worktree(args.current))
+    sides = {"baseline": base_tree, "current": trees[-1] if args.current else REPO}
     walls: dict[str, list[float]] = {k: [] for k in sides}
     stages: dict[str, list[dict]] = {k: [] for k in sides}
     try:
-        print(f"corpus: {args.corpus}; baseline {args.baseline} vs working tree; repeats {args.repeats}", flush=True)
+        print(f"corpus: {args.corpus}; baseline {args.baseline} vs {args.current or 'working tree'}; repeats {args.repeats}", flush=True)
         run_once(args.corpus, env, REPO)  # warm-up: the first start migrates the Prefect database
         for i in range(args.repeats):
             for label, code in sides.items():
@@ -70,8 +76,9 @@ def main() -> int:
                 stages[label].append(summary["stage_seconds"])
                 print(f"  {label} #{i + 1}: {wall:.2f} s  {summary['stage_seconds']}", flush=True)
     finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_tree)], capture_output=True)
-        shutil.rmtree(base_tree.parent, ignore_errors=True)
+        for tree in trees:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], capture_output=True)
+            shutil.rmtree(tree.parent, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
     results = [summarise(k, walls[k], stages[k]) for k in sides]
     ratio = round(results[1]["wall_median_s"] / results[0]["wall_median_s"], 3)
@@ -79,7 +86,7 @@ def main() -> int:
         print(f"{r['label']:<9} median {r['wall_median_s']:6.2f} s  stages {r['stage_median_s']}")
     print(f"ratio current / baseline (median wall): {ratio}")
     if args.json:
-        args.json.write_text(json.dumps({"baseline": args.baseline, "corpus": str(args.corpus), "ratio": ratio, "results": results}, indent=2))
+        args.json.write_text(json.dumps({"baseline": args.baseline, "current": args.current or "working tree", "corpus": str(args.corpus), "ratio": ratio, "results": results}, indent=2))
     return 0
 
 
