@@ -69,18 +69,20 @@ def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
 
 def parse_values(c: pl.DataFrame) -> pl.DataFrame:
     """Add value, value_max and unit from the captured groups of each candidate."""
-    c = _ensure(c, ["num", "numw", "num2", "numw2", "den", "denw", "scale", "sign", "dunit", "frac", "fracnum", "half", "mult"])
+    c = _ensure(c, ["num", "numw", "num2", "numw2", "den", "denw", "scale", "scale2", "sign", "dunit", "frac", "fracnum", "half", "mult"])
+    # a range's scale word may follow only its upper end ('£2-3m')
+    c = c.with_columns(_scale1=pl.coalesce("scale", "scale2"), _scale2=pl.coalesce("scale2", "scale"))
     nw_rules = ["FIG-DURATION", "FIG-DURATION-RANGE"]
     base = number_value("num", "numw")
     further = pl.col("numw").str.to_lowercase().str.starts_with("a further")
-    money_scale = lookup("scale", "money_scales", default=1.0)
+    money_scale = lookup("_scale1", "money_scales", default=1.0)
     den = number_value("den", "denw")
     frac = pl.when(pl.col("half").is_not_null()).then(0.5).otherwise(
         lookup("fracnum", "fraction_numerators") / lookup("frac", "fraction_denominators")
     )
     dunit = pl.col("dunit").str.to_lowercase()
     value = (
-        pl.when(pl.col("unit") == "GBP").then(digits_value("num") * money_scale)
+        pl.when(pl.col("unit") == "GBP").then(base * money_scale)
         .when(pl.col("rule_id") == "FIG-ONE-IN").then(base / den)
         .when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("num") / digits_value("den"))
         .when(pl.col("unit") == "fraction").then(frac.round(4))
@@ -96,11 +98,13 @@ def parse_values(c: pl.DataFrame) -> pl.DataFrame:
         pl.col("unit"),
         dunit.replace_strict(dict(number_words()["duration_units"]), default=None, return_dtype=pl.String),
     )
+    value_max = number_value("num2", "numw2")
+    value_max = pl.when(pl.col("unit") == "GBP").then(value_max * lookup("_scale2", "money_scales", default=1.0)).otherwise(value_max)
     return c.with_columns(
         value=value,
-        value_max=number_value("num2", "numw2"),
+        value_max=value_max,
         unit=unit,
-    ).filter(pl.col("value").is_not_null())
+    ).drop("_scale1", "_scale2").filter(pl.col("value").is_not_null())
 
 
 def candidates(shadow: pl.DataFrame, periods_shadow: pl.DataFrame) -> pl.DataFrame:
@@ -119,7 +123,7 @@ def candidates(shadow: pl.DataFrame, periods_shadow: pl.DataFrame) -> pl.DataFra
     bad_range = (pl.col("rule_id") == "FIG-COUNT-RANGE") & ~(pl.col("value_max") > pl.col("value"))
     bad_ratio = (pl.col("rule_id") == "FIG-ONE-IN") & ~(pl.col("value") <= 1)
     c = c.filter(~is_year & ~bad_range & ~bad_ratio)
-    return drop_overlaps(c)
+    return drop_overlaps(c).with_columns(per_pop=pl.col("rule_id") == "FIG-RATE-PER-POPULATION")
 
 
 def _dir_of(word: pl.Expr) -> pl.Expr:
@@ -134,6 +138,11 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     """Add approx, role and direction from the text around each figure, then relate neighbours."""
     q = cues()
     c = with_windows(c, shadow, width=120)
+    # context stops at a bullet, and after the figure at a paragraph mark
+    c = c.with_columns(
+        before=pl.col("before").str.replace(f"(?s)^.*{q['window_break']}", ""),
+        after=pl.col("after").str.replace(f"(?s){q['window_break_after']}.*$", ""),
+    )
     before, after = pl.col("before"), pl.col("after")
     # Every cue is evaluated once, as a column (regex compilation dominates the cost of this step).
     c = c.with_columns(
@@ -145,6 +154,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "approx_blocked_before", "target_before", "future_before", "from_before", "to_before", "now_before",
         "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
         "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
+        "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before",
     )
     flags_after = (
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
@@ -155,6 +165,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         *[before.str.contains(q[k]).alias(f"_{k}") for k in flags_before],
         *[after.str.contains(q[k]).alias(f"_{k}") for k in flags_after],
         _to_context=pl.col("_clause").str.contains(q["to_context"]),
+        _range_clause=pl.col("_clause").str.contains(q["range_clause"]),
         _to_after_word=after.str.extract(q["to_after"], 1),
         _last_word=pl.col("_bare").str.extract_all(f"{inc}|{dec}").list.last(),
         _after_word=after.str.extract(q["change_noun_after"], 1),
@@ -182,7 +193,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         | pl.col("approx").is_in(["at_least", "at_most", "more_than", "fewer_than"])
     )
     count_threshold = (pl.col("unit") == "count") & pl.col("approx").is_in(["at_least", "at_most"]) & f("count_threshold_before")
-    is_to = f("to_before") & f("to_context") & ~f("not_to_before")
+    is_to = f("to_before") & f("to_context") & ~f("not_to_before") & ~f("range_clause")
     is_now = f("now_before") & f("to_context")
     role = (
         pl.when(signed).then(pl.lit("change"))
@@ -190,21 +201,21 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
         .when(f("target_before")).then(pl.lit("target"))
         .when(f("future_before") & f("future_after")).then(pl.lit("target"))
-        .when(f("from_before")).then(pl.lit("from"))
+        .when(f("from_before") & ~f("range_clause")).then(pl.lit("from"))
         .when(is_to & f("target_after")).then(pl.lit("target"))
         .when(is_to | is_now | f("to_after")).then(pl.lit("to"))
         .when(f("change_by_before") & verb_dir.is_not_null()).then(pl.lit("change"))
-        .when(f("change_verb_before")).then(pl.lit("change"))
+        .when(f("change_verb_before") & ~f("phrasal_up_before")).then(pl.lit("change"))
         .when(f("change_noun_after")).then(pl.lit("change"))
         .when(f("change_noun_before")).then(pl.lit("change"))
         .when(f("change_noun_of_before") & verb_dir.is_not_null()).then(pl.lit("change"))
         .when(saving | no_longer).then(pl.lit("change"))
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
-        .when(difference).then(pl.lit("other"))
+        .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
         .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
         .when(f("than_after")).then(pl.lit("other"))
         .when(f("threshold_before")).then(pl.lit("other"))
-        .when(time_other | count_threshold).then(pl.lit("other"))
+        .when(time_other | count_threshold | f("bound_with_before")).then(pl.lit("other"))
         .otherwise(pl.lit("level"))
     )
     c = c.with_columns(role=role, unit=pl.when(difference).then(pl.lit("percentage_point")).otherwise(pl.col("unit")))
@@ -223,7 +234,10 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     c = _coordinate(c, shadow)
     c = _compared_over_time(c, shadow)
     c = _implicit_from(c, shadow)
-    c = _pair_from_to(c)
+    # an age bound between two figures ('65 per 10,000 children under 18') does not separate them
+    age = pl.col("rule_id").is_in(AGE_RULES)
+    rest = _pair_from_to(_implicit_to(c.filter(~age), shadow))
+    c = pl.concat([rest, c.filter(age).select(rest.columns)]).sort("doc_id", "s")
     return _difference_of_percents(c, shadow)
 
 
@@ -322,6 +336,50 @@ def _implicit_from(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     return _drop_helpers(c.with_columns(role=pl.when(start).then(pl.lit("from")).otherwise(pl.col("role"))))
 
 
+AGE_RULES = ("FIG-AGE-RANGE", "FIG-AGE-BOUND", "FIG-AGE-UNDER")
+
+
+def _implicit_to(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """'At 70 per 10,000 the rate is still high, but down on its earlier figure of 75'; '... 65 per 10,000. The
+    rate has climbed since 2015, when it stood at 60': a level figure just before a `from` figure that has no `to`
+    of its own, in the same sentence or linked by an anaphoric change, is where that change arrived."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role", "unit"), 1)
+    c = c.with_columns(
+        _nrole2=pl.col("role").shift(-2).over("doc_id"),
+        _ngap2=pl.when((pl.col("s").shift(-2).over("doc_id") - pl.col("e")) <= 250).then(pl.lit("")),
+    )
+    comparable = (pl.col("_unit1") == pl.col("unit")) | pl.col("_unit1").is_in(["count", "ratio"]) & pl.col("unit").is_in(["count", "ratio"])
+    linked = ~pl.col("_gap1").str.contains(q["sentence_break"]) | pl.col("_gap1").str.contains(q["anaphoric_change_gap"])
+    has_own_to = (pl.col("_nrole2") == "to") & pl.col("_ngap2").is_not_null()
+    end = (pl.col("role") == "level") & (pl.col("_role1") == "from") & comparable & linked & ~has_own_to.fill_null(False)
+    return _drop_helpers(c.with_columns(role=pl.when(end.fill_null(False)).then(pl.lit("to")).otherwise(pl.col("role"))))
+
+
+def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """A bare count compared, in the same sentence, with a ratio stated before it takes the ratio's unit (and a
+    per-population denominator): 'a caseload of 22, against 18 nationally'; 'a spread from below 9 to over 30'."""
+    q = cues()
+    ratio = (pl.col("unit") == "ratio") & ~pl.col("tbl_cell")
+    den = pl.when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("den")).otherwise(pl.lit(1.0))
+    c = c.sort("doc_id", "s").with_columns(
+        _re=pl.when(ratio).then(pl.col("e")).forward_fill().shift(1).over("doc_id"),
+        _rden=pl.when(ratio).then(den).forward_fill().shift(1).over("doc_id"),
+    )
+    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left").with_columns(
+        _gap=pl.when((pl.col("s") - pl.col("_re")).is_between(0, 150))
+        .then(pl.col("shadow").str.slice(pl.col("_re").fill_null(0), (pl.col("s") - pl.col("_re")).clip(0, 150)).str.to_lowercase())
+    ).drop("shadow")
+    bare = (pl.col("rule_id") == "FIG-COUNT") & pl.col("scale").is_null() & (pl.col("unit") == "count") & ~pl.col("tbl_cell")
+    compared = bare & ~pl.col("_gap").str.contains(q["sentence_break"]) & pl.col("_gap").str.contains(q["ratio_comparator_gap"])
+    compared = compared.fill_null(False)
+    return _drop_helpers(c.with_columns(
+        unit=pl.when(compared).then(pl.lit("ratio")).otherwise(pl.col("unit")),
+        value=pl.when(compared).then(pl.col("value") / pl.col("_rden")).otherwise(pl.col("value")),
+        per_pop=pl.col("per_pop") | (compared & (pl.col("_rden") != 1.0)),
+    ))
+
+
 PRINTED_RATIO_RULES = ("FIG-PER-WORKER", "FIG-PER-WORKER-LABEL", "FIG-CASELOAD")
 
 
@@ -343,8 +401,13 @@ def _pair_from_to(c: pl.DataFrame) -> pl.DataFrame:
         _prule=pl.col("rule_id").shift(1).over("doc_id"),
         _pd=pl.col("direction").shift(1).over("doc_id"),
     )
-    near_next = (pl.col("_ns") - pl.col("e")) < 100
-    near_prev = (pl.col("s") - pl.col("_pe")) < 100
+    kinds = {"percent": "share", "fraction": "share", "count": "number", "ratio": "number"}
+    # a per-population rate (71 per 10,000 = 0.0071) is on another scale than a count
+    c = c.with_columns(
+        _kind=pl.when(pl.col("per_pop")).then(pl.lit("rate")).otherwise(pl.col("unit").replace(kinds))
+    ).with_columns(_nk=pl.col("_kind").shift(-1).over("doc_id"), _pk=pl.col("_kind").shift(1).over("doc_id"))
+    near_next = ((pl.col("_ns") - pl.col("e")) < 100) & (pl.col("_nk") == pl.col("_kind"))
+    near_prev = ((pl.col("s") - pl.col("_pe")) < 100) & (pl.col("_pk") == pl.col("_kind"))
     as_from = ((pl.col("role") == "from") & (pl.col("_nr") == "to") & near_next).fill_null(False)
     as_to = ((pl.col("role") == "to") & (pl.col("_pr") == "from") & near_prev).fill_null(False)
     # reversed order: '16 per social worker, down from 23'
@@ -387,6 +450,99 @@ def _difference_of_percents(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFra
     ))
 
 
+def _lines(documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per line of each document's original text: doc_id, ln (line number), ls (start offset), line, and
+    the layout flags of cues.yaml `layout` carried down the document (table heading unit, footnote block)."""
+    lay = cues()["layout"]
+    d = documents.filter(pl.col("status") == "ok").select("doc_id", pl.col("text").str.split("\n").alias("line"))
+    d = d.explode("line").with_columns(_len=pl.col("line").str.len_chars() + 1)
+    d = d.with_columns(
+        ls=(pl.col("_len").cum_sum() - pl.col("_len")).over("doc_id"),
+        ln=pl.int_range(pl.len()).over("doc_id"),
+    )
+    line = pl.col("line")
+    d = d.with_columns(
+        _blank=line.str.contains(lay["blank_line"]),
+        _rule=line.str.contains(lay["footnote_rule"]),
+        _sentence=line.str.contains(lay["sentence_line"]),
+        row=line.str.contains(lay["table_row"]),
+        _money=pl.coalesce(line.str.extract(lay["money_header"], 1), line.str.extract(lay["money_header"], 2)),
+        _rate=line.str.extract(lay["rate_header"], 1),
+    )
+    blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
+    header = ~prose & ~pl.col("row") & (pl.col("_money").is_not_null() | pl.col("_rate").is_not_null())
+    # a heading's unit holds for the lines after it until a blank line or a line of prose
+    decl = pl.when(header).then(pl.concat_str(pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null("")))
+    decl = decl.when(prose).then(pl.lit(""))
+    title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
+    zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
+    d = d.with_columns(
+        _decl=decl.forward_fill().shift(1).over("doc_id"),
+        _title=title.forward_fill().over("doc_id"),
+        _zone=zone.forward_fill().over("doc_id").fill_null(False),
+        _prev=line.shift(1).over("doc_id").fill_null(""),
+    )
+    decl_now = pl.when(pl.col("row") & ~prose & (pl.col("_decl") != "")).then(pl.col("_decl"))
+    return d.with_columns(
+        tbl_money=decl_now.str.extract(r"^([^|]+)\|", 1),
+        tbl_den=decl_now.str.extract(r"\|(.+)$", 1),
+        tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
+        prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
+        prev_item=pl.col("_prev").str.contains(lay["item_line"]),
+    ).select("doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_change", "prev_closed", "prev_item")
+
+
+def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFrame:
+    """Line layout of the original text, which the shadow flattens: drop list, section and footnote numbering at
+    the start of a line; give the bare numbers of table rows the unit their heading declares ('(£m)' -> GBP
+    scaled by a million; 'per 10,000 children' -> a rate) and mark table cells (`tbl_cell`, `tbl_change`)."""
+    lay = cues()["layout"]
+    pos = to_original(c.select("doc_id", "s", "e"), breaks).select("doc_id", "s", "start", "end")
+    pos = pos.sort("start").join_asof(
+        _lines(documents).sort("ls"), left_on="start", right_on="ls", by="doc_id", strategy="backward", check_sortedness=False
+    )
+    col = pl.col("start") - pl.col("ls")
+    pos = pos.with_columns(
+        _prefix=pl.col("line").str.slice(0, col),
+        _suffix=pl.col("line").str.slice(col + pl.col("end") - pl.col("start")),
+    )
+    c = c.join(pos.drop("start", "end", "line", "ls"), on=["doc_id", "s"], how="left")
+    small = pl.col("match").str.contains(r"^\d{1,2}$")
+    at_line_start = pl.col("_prefix").str.contains(lay["blank_line"])
+    dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
+    listed = small & at_line_start & pl.col("_suffix").str.contains(lay["list_after"]) & (
+        ~dotted | (pl.col("match") == "1") | pl.col("prev_closed") | pl.col("prev_item")
+    )
+    footnote = small & pl.col("_zone") & pl.col("_prefix").str.contains(lay["footnote_before"]) & pl.col("_suffix").str.contains(
+        lay["footnote_after"]
+    )
+    c = c.filter(~(listed | footnote).fill_null(False))
+    bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
+    money = bare & pl.col("tbl_money").is_not_null()
+    rate = bare & pl.col("tbl_den").is_not_null() & ~money
+    c = c.with_columns(
+        value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
+        .when(rate).then(pl.col("value") / digits_value("tbl_den")).otherwise(pl.col("value")),
+        unit=pl.when(money).then(pl.lit("GBP")).when(rate).then(pl.lit("ratio")).otherwise(pl.col("unit")),
+        per_pop=pl.col("per_pop") | rate,
+        tbl_cell=pl.col("row").fill_null(False),
+        tbl_change=pl.col("tbl_change").fill_null(False),
+    )
+    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "prev_closed", "prev_item")
+
+
+def _table_roles(c: pl.DataFrame) -> pl.DataFrame:
+    """A number in a table row states a level (a signed one keeps its direction), unless its heading speaks of
+    change; prose cues read across flattened cells do not apply."""
+    signed = pl.col("sign").is_not_null()
+    cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change"))
+    return c.with_columns(
+        role=pl.when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
+        direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
+        .when(cell).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("direction")),
+    )
+
+
 def extract_figures(
     shadow: pl.DataFrame,
     breaks: pl.DataFrame,
@@ -396,7 +552,8 @@ def extract_figures(
 ) -> pl.DataFrame:
     """The figures table (contract columns plus rule_id, sentence_id, s, e) for the given documents."""
     c = candidates(shadow, periods_shadow)
-    c = attributes(c, shadow)
+    c = _ratio_comparators(_layout(c, documents, breaks), shadow)
+    c = _table_roles(attributes(c, shadow))
     c = attach_sentence(to_original(c, breaks), sentences)
     c = with_span_text(c, documents)
     c = c.with_columns(
