@@ -164,6 +164,7 @@ def format_summary(s: dict) -> str:
         f"  warehouse: {s['warehouse_path']}",
         f"  report: {s['report_path']}",
         f"  data docs: {s['data_docs_path']}",
+        f"  findings (failed consistency checks): {s.get('findings_path')}",
         "  seconds: " + ", ".join(f"{k}={v}" for k, v in s["stage_seconds"].items()),
     ]
     return "\n".join(lines)

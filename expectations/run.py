@@ -98,7 +98,11 @@ def validate_tables(
     specs = suite_specs(reference_year, tuple(to_validate))
 
     view_dir = reports_dir / VIEWS_DIRNAME / run_id
-    _write_views(frames.validation_frames(to_validate), view_dir)
+    views = frames.validation_frames(to_validate)
+    for key, spec in specs.items():
+        if key not in views:  # a suite over another suite's table (consistency -> checks)
+            views[key] = views[spec.table]
+    _write_views(views, view_dir)
     _prune_views(reports_dir / VIEWS_DIRNAME, keep=run_id)
 
     docs_dir = reports_dir / DATA_DOCS_DIRNAME
@@ -172,7 +176,7 @@ def _context(reports_dir: Path, docs_dir: Path) -> AbstractDataContext:
         # The index lists (and loads) only the newest results, so its build time stays flat.
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
-            "validation_results_limit": DATA_DOCS_INDEX_RUNS * len(frames.VALIDATED_TABLES),
+            "validation_results_limit": DATA_DOCS_INDEX_RUNS * (len(frames.VALIDATED_TABLES) + 1),
         },
     }
     sites = context.list_data_docs_sites()
@@ -367,8 +371,8 @@ def _results_frame(
     run_id: str,
 ) -> pl.DataFrame:
     """One row per expectation, ordered by table then suite position."""
-    table_of = {spec.name: table for table, spec in specs.items()}
-    table_rank = {table: i for i, table in enumerate(specs)}
+    table_of = {spec.name: spec.table for spec in specs.values()}
+    suite_rank = {spec.name: i for i, spec in enumerate(specs.values())}
     rows: list[dict[str, Any]] = []
     for suite_result in checkpoint_result.run_results.values():
         table = table_of[suite_result.suite_name]
@@ -389,7 +393,7 @@ def _results_frame(
                     "unexpected_count": result.get("unexpected_count"),
                     "unexpected_ids": _unexpected_ids(result),
                     "details": _details(meta.get("rule", ""), result, er.exception_info),
-                    "_rank": (table_rank[table], order.get(str(config.id), len(order))),
+                    "_rank": (suite_rank[suite_result.suite_name], order.get(str(config.id), len(order))),
                 }
             )
     rows.sort(key=lambda row: row.pop("_rank"))

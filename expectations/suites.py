@@ -309,8 +309,39 @@ def suite_spec(table: str, reference_year: int) -> SuiteSpec:
     return SuiteSpec(name=suite_name(table), table=table, expectations=tuple(specs))
 
 
+CONSISTENCY_SUITE = "consistency"
+PASSING_VERDICTS = ("pass", "unverifiable")
+
+
+def consistency_suite() -> SuiteSpec:
+    """The ``consistency`` suite over the checks table: its failing rows are exactly the checks
+    whose verdict is fail (row ids = check_id).
+
+    Severity warning: a claim that does not add up is a finding about a source document (the
+    pipeline did its job by finding it), not a pipeline failure, so it never blocks publishing.
+    The findings page (reports/findings.html) shows each one with its sentences.
+    """
+    return SuiteSpec(
+        name=suite_name(CONSISTENCY_SUITE),
+        table="checks",
+        expectations=(
+            ExpectationSpec(
+                "ExpectColumnValuesToBeInSet",
+                {"column": "verdict", "value_set": list(PASSING_VERDICTS)},
+                WARNING,
+                "consistency_claims_add_up",
+                "every consistency check of the documents' numbers passes or is unverifiable "
+                "(failing rows: claims that do not add up, listed on the findings page)",
+            ),
+        ),
+    )
+
+
 def suite_specs(
     reference_year: int, tables: tuple[str, ...] = frames.VALIDATED_TABLES
 ) -> dict[str, SuiteSpec]:
-    """Suites of ``tables`` keyed by table name."""
-    return {table: suite_spec(table, reference_year) for table in tables}
+    """Suites of ``tables`` keyed by table name, plus ``consistency`` when checks are validated."""
+    specs = {table: suite_spec(table, reference_year) for table in tables}
+    if "checks" in tables:
+        specs[CONSISTENCY_SUITE] = consistency_suite()
+    return specs

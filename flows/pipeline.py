@@ -42,6 +42,7 @@ class RunSummary:
     report_path: str | None
     data_docs_path: str | None
     warehouse_path: str
+    findings_path: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -153,7 +154,7 @@ def _validate_record_publish(
 ) -> RunSummary:
     """Validate `state`, write the run report, append the run and its results to the logs and
     publish (content only if `publish_content` and no critical failure). Caller holds the lock."""
-    from flows.io import write_failures_report
+    from flows.io import write_failures_report, write_findings_page
 
     logger = get_run_logger()
     t = time.perf_counter()
@@ -164,7 +165,11 @@ def _validate_record_publish(
     results: pl.DataFrame = v["results"]
     failed = results.filter(~pl.col("success"))
     critical_ok = v["n_failed_critical"] == 0
-    report = write_failures_report(reports_dir / "runs" / run_id, run_id, results, content, Path(v["data_docs_index"]))
+    findings = write_findings_page(reports_dir / "findings.html", content, run_id)
+    write_findings_page(reports_dir / "runs" / run_id / "findings.html", content, run_id)
+    report = write_failures_report(
+        reports_dir / "runs" / run_id, run_id, results, content, Path(v["data_docs_index"]), findings_page=Path("findings.html")
+    )
     logger.info("validate: %d expectations, %d critical and %d warning failures", results.height, v["n_failed_critical"], v["n_failed_warning"])
 
     t = time.perf_counter()
@@ -207,6 +212,7 @@ def _validate_record_publish(
         report_path=str(report),
         data_docs_path=v["data_docs_index"],
         warehouse_path=str(root / "warehouse"),
+        findings_path=str(findings),
         stage_seconds={k: round(x, 3) for k, x in timings.items()},
     )
 
@@ -264,7 +270,9 @@ def run_pipeline(
     doc_batches = [docs.slice(i, batch_size) for i in range(0, docs.height, batch_size)]
     parts = [f.result() for f in [transform_batch.submit(b) for b in doc_batches]]
     new: dict[str, pl.DataFrame] = {"documents": docs, "source_files": source_files}
-    for name in ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings"):
+    from transform.pipeline import OUTPUT_TABLES, recompute_checks
+
+    for name in OUTPUT_TABLES:
         frames = [p[name] for p in parts]
         if frames:
             new[name] = pl.concat(frames, how="vertical")
@@ -295,6 +303,9 @@ def run_pipeline(
             ).to_dict()
             return summary
         state = apply_documents(base, new, removed)
+        # Checks relate figures across documents: recompute them over the merged warehouse, so a
+        # check between two documents exists whichever came first and goes when one is removed.
+        state["checks"] = recompute_checks(state)
         timings["merge"] = time.perf_counter() - t
         result = _validate_record_publish(root, current, state, run_id, started, inputs_info, True, timings)
     quarantine(new["source_files"], root / QUARANTINE_DIRNAME)

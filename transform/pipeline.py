@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from transform.authorities import extract_authorities
+from transform.checks import compute_checks
+from transform.claims import build_claims
 from transform.figure_context import add_figure_context
 from transform.figures import extract_figures
 from transform.groups import extract_groups
@@ -13,11 +15,13 @@ from transform.ratings import extract_ratings
 from transform.sentences import sentences_frame
 from transform.shadow import shadow_frame
 
-OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings")
+OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "claims", "checks")
 
 
 def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Sentences, figures, periods, authority and group mentions and ratings of documents with status ok.
+    """Sentences, figures, periods, authority and group mentions, ratings, claims and consistency
+    checks of documents with status ok (checks within the batch; the flow recomputes them over
+    the whole warehouse with :func:`recompute_checks` so checks across documents are complete).
 
     Pure: the result depends only on `documents` (doc_id, text, status) and the reference
     data. Working columns (`s`, `e`: shadow offsets) are dropped from the outputs.
@@ -31,6 +35,9 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     groups = extract_groups(shadow, breaks, documents, sentences, authorities)
     figures = add_figure_context(figures, shadow, sentences, authorities, groups, periods)
     ratings = extract_ratings(shadow, breaks, documents, sentences, authorities, periods)
+    figures = figures.drop([c for c in ("s", "e") if c in figures.columns])
+    claims = build_claims(figures, sentences, documents)
+    checks = compute_checks(figures, claims, periods, sentences, documents)
     out = {
         "sentences": sentences,
         "figures": figures,
@@ -38,5 +45,12 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "authority_mentions": authorities,
         "group_mentions": groups,
         "ratings": ratings,
+        "claims": claims,
+        "checks": checks,
     }
     return {k: v.drop([c for c in ("s", "e") if c in v.columns]) for k, v in out.items()}
+
+
+def recompute_checks(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The checks of a whole warehouse state (pure): every relation within and across its documents."""
+    return compute_checks(tables["figures"], tables["claims"], tables["periods"], tables["sentences"], tables["documents"])

@@ -26,6 +26,7 @@ class Vocabularies(BaseModel):
     rating: tuple[str, ...]
     check_kind: tuple[str, ...]
     verdict: tuple[str, ...]
+    claim_kind: tuple[str, ...]
     document_status: tuple[str, ...]
 
 

@@ -110,6 +110,28 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("rule_id", STR, False),
         ("sentence_id", STR, True),
     ),
+    # Claims (transform/claims.py): figures grouped into the statements they make.
+    "claims": _schema(
+        ("claim_id", STR, False),
+        ("doc_id", STR, False),
+        *SPAN,
+        ("kind", STR, False),
+        ("figure_ids", STR_LIST, False),
+        ("main_figure_id", STR, False),
+        ("change_figure_id", STR, True),
+        ("from_figure_id", STR, True),
+        ("to_figure_id", STR, True),
+        ("context_figure_ids", STR_LIST, True),
+        ("unit", STR, True),
+        ("direction", STR, True),
+        ("subject", STR, True),
+        ("metric", STR, True),
+        ("measure", STR, True),
+        ("period_id", STR, True),
+        ("comparison_cue", STR, True),
+        ("comparison_target", STR, True),
+        ("sentence_id", STR, True),
+    ),
     "checks": _schema(
         ("check_id", STR, False),
         ("kind", STR, False),
@@ -119,6 +141,16 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("computed", FLOAT, True),
         ("tolerance", STR, True),
         ("explanation", STR, False),
+        # Consistency checks (transform/checks/): the rule that found the relation, the stated
+        # number, the computed interval, and where to read it.
+        ("rule_id", STR, True),
+        ("stated", FLOAT, True),
+        ("computed_low", FLOAT, True),
+        ("computed_high", FLOAT, True),
+        ("sentence_ids", STR_LIST, True),
+        ("period_ids", STR_LIST, True),
+        ("claim_ids", STR_LIST, True),
+        ("figure_texts", STR_LIST, True),
     ),
     "runs": _schema(
         ("run_id", STR, False),
@@ -165,6 +197,7 @@ CONTENT_TABLES = (
     "authority_mentions",
     "group_mentions",
     "ratings",
+    "claims",
     "checks",
 )
 # Append-only run logs.
@@ -180,10 +213,11 @@ ID_COLUMNS: dict[str, str | None] = {
     "authority_mentions": "mention_id",
     "group_mentions": "mention_id",
     "ratings": "rating_id",
+    "claims": "claim_id",
     "checks": "check_id",
     "runs": "run_id",
     "validation_results": None,
 }
 
 # Tables whose rows carry a span into documents.text.
-SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings")
+SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "claims")

@@ -18,8 +18,10 @@ The build fails loudly on anything unresolved, on duplicate spans within a table
 overlapping figure spans, on unknown fields or values, and on checks that name unknown
 figure or period keys.
 
-usage: python samples/generalisation/build_gold.py [--check]
-  --check  only validate; do not write the gold files
+usage: python samples/generalisation/build_gold.py [--check] [--root DIR]
+  --check     only validate; do not write the gold files
+  --root DIR  corpus directory holding docs/ and annotations/ (gold/ is written there);
+              default: this script's own directory (the generalisation corpus)
 """
 from __future__ import annotations
 
@@ -36,6 +38,13 @@ HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
 ANNOTATIONS = HERE / "annotations"
 GOLD = HERE / "gold"
+
+
+def set_root(root: Path) -> None:
+    """Point DOCS, ANNOTATIONS and GOLD at another corpus directory (e.g. samples/holdout)."""
+    global DOCS, ANNOTATIONS, GOLD
+    root = Path(root).resolve()
+    DOCS, ANNOTATIONS, GOLD = root / "docs", root / "annotations", root / "gold"
 
 UNITS = {"percent", "percentage_point", "GBP", "count", "months", "years", "weeks", "days",
          "hours", "ratio", "fraction", "multiplier"}
@@ -323,7 +332,11 @@ def build() -> dict[str, list[dict]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="validate only; write nothing")
+    ap.add_argument("--root", type=Path, default=HERE, metavar="DIR",
+                    help="corpus directory with docs/ and annotations/; gold/ is written there "
+                         "(default: this script's directory)")
     args = ap.parse_args()
+    set_root(args.root)
     try:
         tables = build()
     except GoldError as exc:

@@ -17,7 +17,9 @@ def _rules(table: str) -> list[tuple[str, str | None]]:
 
 
 def test_one_suite_per_validated_table() -> None:
-    assert set(SPECS) == set(frames.VALIDATED_TABLES)
+    # plus the consistency suite over the checks table (failing rows = fail verdicts)
+    assert set(SPECS) == set(frames.VALIDATED_TABLES) | {"consistency"}
+    assert SPECS["consistency"].table == "checks"
     assert "runs" not in SPECS and "validation_results" not in SPECS
     assert len({spec.name for spec in SPECS.values()}) == len(SPECS)
 
@@ -42,8 +44,10 @@ def test_every_vocabulary_is_checked_on_its_column() -> None:
     assert mapping[("checks", "kind")] == vocabularies().check_kind
     assert mapping[("documents", "status")] == vocabularies().document_status
     assert mapping[("group_mentions", "la_type")] == mapping[("authority_mentions", "la_type")]
-    # all but "version"; la_type is checked on both mention tables
-    assert len(mapping) == len(vocabularies().model_dump()) - 1 + 1
+    # all but "version"; la_type is checked on both mention tables, unit and direction on
+    # figures and claims
+    assert mapping[("claims", "kind")] == vocabularies().claim_kind
+    assert len(mapping) == len(vocabularies().model_dump()) - 1 + 1 + 2
     for (table, column), values in mapping.items():
         (spec,) = [e for e in SPECS[table].expectations
                    if e.rule == "vocabulary" and e.kwargs["column"] == column]
@@ -62,7 +66,7 @@ def test_every_expectation_is_tagged() -> None:
 def test_document_anomalies_are_warnings_and_bounds_follow_reference_year() -> None:
     warnings = {e.rule for s in SPECS.values() for e in s.expectations if e.severity == WARNING}
     assert warnings == {"percent_level_range", "percent_decrease_range", "range_max_not_below_min",
-                        "period_year_plausible", "fiscal_years_consecutive"}
+                        "period_year_plausible", "fiscal_years_consecutive", "consistency_claims_add_up"}
     periods = suite_specs(2030)["periods"].expectations
     years = [e for e in periods if e.rule == "period_year_plausible"]
     assert {(e.kwargs["min_value"], e.kwargs["max_value"]) for e in years} == {(1900, 2040)}

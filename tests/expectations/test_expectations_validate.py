@@ -82,7 +82,7 @@ def test_valid_tables_pass_everything(outcomes: dict[str, ValidationOutcome]) ->
 def test_document_anomalies_are_warnings_only(outcomes: dict[str, ValidationOutcome]) -> None:
     outcome = outcomes["warnings"]
     assert outcome.success_critical and outcome.n_failed_critical == 0
-    assert outcome.n_failed_warning == 2
+    assert outcome.n_failed_warning == 3  # the third: a claim that does not add up (consistency)
     assert failed_ids(outcome, "figures", "percent_level_range") == {"f-140"}
     (row,) = failures(outcome, "figures", "percent_level_range").iter_rows(named=True)
     assert row["severity"] == "warning" and row["unexpected_count"] == 1
@@ -136,3 +136,15 @@ def test_data_docs_index_lists_the_suites(
     assert "csfacts_figures" in html and "run-critical" in html
     assert (reports_dir / "views" / "run-critical" / "figures.parquet").exists()
     assert not list((reports_dir / "gx").rglob("index.html"))  # no second (default) site
+
+
+def test_consistency_suite_failures_are_exactly_the_fail_checks(outcomes: dict[str, ValidationOutcome]) -> None:
+    """The consistency suite's failing row ids are the check_ids with verdict fail (a warning)."""
+    tables = warning_tables()
+    want = set(tables["checks"].filter(pl.col("verdict") == "fail")["check_id"].to_list())
+    result = outcomes["warnings"].results.filter(pl.col("suite") == "csfacts_consistency")
+    assert result.height == 1 and result["severity"][0] == "warning" and result["table"][0] == "checks"
+    assert not result["success"][0]
+    assert set(result["unexpected_ids"][0]) == want == {"c-fail"}
+    valid = outcomes["valid"].results.filter(pl.col("suite") == "csfacts_consistency")
+    assert valid["success"].all()

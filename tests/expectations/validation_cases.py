@@ -80,6 +80,10 @@ def valid_tables() -> dict[str, pl.DataFrame]:
             {"rating_id": "r-1", **span("it was rated good."), "authority": "Calderdale",
              "rating": "good", "rule_id": "r-test"},
         ]),
+        "claims": table("claims", [
+            {"claim_id": "k-1", **span("35%"), "kind": "change", "figure_ids": ["f-pct"],
+             "main_figure_id": "f-pct", "change_figure_id": "f-pct", "unit": "percent", "direction": "increase"},
+        ]),
         "checks": table("checks", [
             {"check_id": "c-1", "kind": "range", "doc_ids": [DOC_ID], "figure_ids": ["f-pct"],
              "verdict": "pass", "computed": 35.0, "explanation": "a share within 0..100"},
@@ -97,13 +101,19 @@ def warning_tables() -> dict[str, pl.DataFrame]:
     tables = valid_tables()
     with_rows(tables, "figures", [figure("f-140", "140%", 140.0)])
     with_rows(tables, "periods", [period("p-2015-17", "2015/17")])
+    with_rows(tables, "checks", [
+        {"check_id": "c-fail", "kind": "change_consistency", "doc_ids": [DOC_ID], "figure_ids": ["f-pct", "f-gbp"],
+         "verdict": "fail", "computed": 20.0, "tolerance": "0.5 points", "explanation": "a claim that does not add up"},
+        {"check_id": "c-unv", "kind": "derived_ratio", "doc_ids": [DOC_ID], "figure_ids": ["f-pct"],
+         "verdict": "unverifiable", "explanation": "a number is missing"},
+    ])
     return tables
 
 
 def critical_tables() -> dict[str, pl.DataFrame]:
     """Pipeline bugs (critical), with several tables left empty (they must still pass)."""
     tables = valid_tables()
-    for name in ("source_files", "sentences", "authority_mentions", "ratings", "checks"):
+    for name in ("source_files", "sentences", "authority_mentions", "ratings", "claims", "checks"):
         tables[name] = empty_table(name)
     with_rows(tables, "documents", [
         {"doc_id": "doc-q", "source_name": "q.txt", "text": "", "n_chars": 0,

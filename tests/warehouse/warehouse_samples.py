@@ -120,6 +120,28 @@ def document_batch(
                 "sentence_id": sentence,
             }
         )
+        rows["claims"].append(
+            {
+                "claim_id": f"{doc}-k{gen}",
+                **span,
+                "kind": "level",
+                "figure_ids": [f"{doc}-f{gen}-0"],
+                "main_figure_id": f"{doc}-f{gen}-0",
+                "change_figure_id": None,
+                "from_figure_id": None,
+                "to_figure_id": None,
+                "context_figure_ids": [],
+                "unit": "count",
+                "direction": None,
+                "subject": "E10000016",
+                "metric": "children in care",
+                "measure": "looked_after_children",
+                "period_id": f"{doc}-p{gen}",
+                "comparison_cue": None,
+                "comparison_target": None,
+                "sentence_id": sentence,
+            }
+        )
         rows["checks"].append(
             {
                 "check_id": f"{doc}-c{gen}",
