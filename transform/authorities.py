@@ -70,7 +70,7 @@ def _variants(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     ref = load_yaml("authorities.yaml")
     g = gazetteer()
     prefix = "(?P<prefix>(?:" + "|".join(ref["prefixes"]) + r")\s)"
@@ -81,24 +81,34 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     free = alt(g.filter(~pl.col("needs"))["form"].to_list())
     bound = alt(g.filter(pl.col("needs"))["form"].to_list())
-    lead = r"(?<![\w-])(?<!New\s)"
+    lead = r"(?<![\w-])(?<!New\s)(?<!Greater\s)"
     # a name may be glued to a number in a flattened table cell ('Leeds12.5%'), not to a letter
     free_re = re.compile(rf"{lead}{prefix}?(?P<name>{free})(?![^\W\d]|-){suffix}?(?![^\W\d]|-)")
     plain_suffix = suffix.replace("(?P<suffix>", "(?:")
     bound_re = re.compile(rf"{lead}(?:{prefix}(?P<name>{bound})(?![\w-]){plain_suffix}?|(?P<name2>{bound}){suffix})(?![\w-])")
-    return free_re, bound_re
+    ambiguous = alt(g.filter(pl.col("canonical").is_in(ref["needs_council_word"]))["form"].to_list())
+    listed_re = re.compile(rf"{lead}(?P<name>{ambiguous})(?![\w-])")
+    return free_re, bound_re, listed_re
 
 
 def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
-    """Authority mentions in shadow offsets: doc_id, s, e, form (the name part), rule_id."""
-    free_re, bound_re = _patterns()
+    """Authority mentions in shadow offsets: doc_id, s, e, form (the name part), rule_id.
+
+    Names that need a council word ('Brent') also count bare when listed next to a council
+    ('Barnet, Brent and Harrow'); a name followed by a postcode is an address and is skipped.
+    """
+    free_re, bound_re, listed_re = _patterns()
+    ref = load_yaml("authorities.yaml")
+    joiner, address = re.compile(ref["list_joiner"]), re.compile(ref["address_after"])
     rows: dict[str, list] = {"doc_id": [], "s": [], "e": [], "form": [], "rule_id": []}
     for doc_id, text in shadow.select("doc_id", "shadow").iter_rows():
         taken: list[tuple[int, int]] = []
-        for rule_id, pat in (("AUTH-NAME", free_re), ("AUTH-COUNCIL-WORD", bound_re)):
-            for m in pat.finditer(text):
+        listed = [m for m in listed_re.finditer(text)]
+        for rule_id, pat in (("AUTH-NAME", free_re), ("AUTH-COUNCIL-WORD", bound_re), ("AUTH-LISTED", None)):
+            found = pat.finditer(text) if pat is not None else [m for m in listed if _beside_council(m, taken, text, joiner)]
+            for m in found:
                 s, e = m.span()
-                if any(s < b and a < e for a, b in taken):
+                if any(s < b and a < e for a, b in taken) or address.match(text, e):
                     continue
                 name = m.group("name") or m.groupdict().get("name2")
                 rows["doc_id"].append(doc_id)
@@ -109,6 +119,15 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
                 rows["rule_id"].append("AUTH-COUNCIL-WORD" if has_word else rule_id)
                 taken.append((s, e))
     return pl.DataFrame(rows, schema={"doc_id": pl.String, "s": pl.Int64, "e": pl.Int64, "form": pl.String, "rule_id": pl.String})
+
+
+def _beside_council(m: re.Match[str], taken: list[tuple[int, int]], text: str, joiner: re.Pattern[str]) -> bool:
+    """Whether a bare name is joined to a council mention before or after it only by ',', 'and', '&' or 'or'."""
+    s, e = m.span()
+    return any(
+        (b <= s and s - b <= 8 and joiner.match(text[b:s])) or (a >= e and a - e <= 8 and joiner.match(text[e:a]))
+        for a, b in taken
+    )
 
 
 def extract_authorities(

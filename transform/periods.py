@@ -51,7 +51,8 @@ def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
 
 def resolve(c: pl.DataFrame) -> pl.DataFrame:
     """Add kind, start_date and end_date to scanned period candidates."""
-    c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m2", "d1", "d2", "sep", "unitword", "n"])
+    c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m1b", "m2", "d1", "d2", "sep", "unitword", "n", "q"])
+    c = c.with_columns(m1=pl.coalesce("m1", "m1b"))
     fy = _calendar()["fiscal_year_start_month"]
     attr_kind = pl.col("rule_id").replace_strict(
         {r.id: r.attrs["kind"] for r in rules_for("periods") if "kind" in r.attrs}, default=None, return_dtype=pl.String
@@ -65,7 +66,11 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("sep").is_in(["-", "–"]) & (pl.col("y2").str.len_chars() == 2) & consecutive).then(pl.lit("fiscal_year"))
         .otherwise(pl.lit("year_range"))
     )
-    since_kind = pl.when(pl.col("m1").is_not_null()).then(pl.lit("month")).when(pl.col("y1b").is_not_null()).then(pl.lit("fiscal_year")).otherwise(pl.lit("year"))
+    since_kind = (
+        pl.when(pl.col("m1").is_not_null()).then(pl.lit("month"))
+        .when(pl.col("y1b").is_not_null() & (y1b == y1 + 1)).then(pl.lit("fiscal_year"))
+        .otherwise(pl.lit("year"))
+    )
     kind = (
         pl.when(pl.col("rule_id") == "PER-SINCE").then(since_kind)
         .when(pl.col("rule_id").is_in(["PER-YEAR-DASH-RANGE", "PER-YEAR-RANGE-WORDS"])).then(dash_kind)
@@ -113,14 +118,19 @@ def _ending_periods(c: pl.DataFrame, m1: pl.Expr, d1: pl.Expr, d2: pl.Expr) -> p
     counted = pl.col("rule_id").is_in(["PER-YEAR-ENDING", "PER-SPAN-TO-DATE"])
     day_range = pl.col("rule_id") == "PER-DAY-RANGE"
     months = pl.col("rule_id") == "PER-MONTHS-OF-YEAR"
+    quarter = pl.col("rule_id") == "PER-FY-QUARTER"
+    # fiscal quarter q of year y1/y1b starts (q - 1) * 3 months after the fiscal year start
+    q_start = pl.date(y1, _calendar()["fiscal_year_start_month"], 1).dt.offset_by((pl.col("q").cast(pl.Int64) * 3 - 3).cast(pl.String) + "mo")
     return c.with_columns(
         start_date=pl.when(counted).then(last_day.dt.offset_by("1d").dt.offset_by(back))
         .when(day_range).then(_date(y1, m1, d1))
         .when(months).then(_date(y1, m1, 1))
+        .when(quarter).then(q_start)
         .otherwise(pl.col("start_date")),
         end_date=pl.when(counted).then(last_day)
         .when(day_range).then(_date(y1, m1, d2))
         .when(months).then(_month_end(y1, _month("m2")))
+        .when(quarter).then(q_start.dt.offset_by("3mo").dt.offset_by("-1d"))
         .otherwise(pl.col("end_date")),
     )
 

@@ -44,6 +44,8 @@ def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
         ("WIGAN METROPOLITAN BOROUGH COUNCIL\nReport", "WIGAN METROPOLITAN BOROUGH COUNCIL", "Wigan", "E08000010", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
         ("KENT COUNTY COUNCIL\nAgenda", "KENT COUNTY COUNCIL", "Kent", "E10000016", "county", "AUTH-COUNCIL-WORD"),
         ("Area\nShare\nSalford14.5%\n", "Salford", "Salford", "E08000006", "metropolitan_borough", "AUTH-NAME"),
+        # a name that needs a council word counts bare when listed with councils
+        ("Carers in Ealing, Brent and Harrow can apply.", "Brent", "Brent", "E09000005", "london_borough", "AUTH-LISTED"),
         # created after the 2021 ONS boundaries
         ("Westmorland and Furness agreed.", "Westmorland and Furness", "Westmorland and Furness", "E06000064", "unitary", "AUTH-NAME"),
     ],
@@ -57,6 +59,9 @@ def test_passing_examples(text, span, canonical, gss, la_type, rule):
     [
         "Reading the report took an hour.",  # needs a council word
         "New York is far away.",
+        "Brent crude rose again.",  # not listed with a council
+        "Write to the office at Salford M5 4WT for a form.",  # an address
+        "Greater Manchester authorities share a team.",  # a region, not the city council
         "Oxford is a city.",  # districts need a council word
         "The council met in London.",
     ],
