@@ -34,9 +34,9 @@ def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
         ("St Helens agreed.", "St Helens", "St Helens", "E08000013", "metropolitan_borough", "AUTH-NAME"),
         ("St. Helens Council agreed.", "St. Helens Council", "St Helens", "E08000013", "metropolitan_borough", "AUTH-COUNCIL-WORD"),
         # a council word naming the predecessor county council, or the unitary a county became
-        ("Dorset County Council agreed.", "Dorset County Council", "Dorset County Council", "E10000009", "county", "AUTH-COUNCIL-WORD"),
+        ("Dorset County Council agreed.", "Dorset County Council", "Dorset", "E10000009", "county", "AUTH-COUNCIL-WORD"),
         ("Dorset Council agreed.", "Dorset Council", "Dorset", "E06000059", "unitary", "AUTH-COUNCIL-WORD"),
-        ("Buckinghamshire County Council agreed.", "Buckinghamshire County Council", "Buckinghamshire County Council", "E10000002", "county", "AUTH-COUNCIL-WORD"),
+        ("Buckinghamshire County Council agreed.", "Buckinghamshire County Council", "Buckinghamshire", "E10000002", "county", "AUTH-COUNCIL-WORD"),
         ("North Yorkshire Council agreed.", "North Yorkshire Council", "North Yorkshire", "E06000065", "unitary", "AUTH-COUNCIL-WORD"),
         ("North Yorkshire County Council agreed.", "North Yorkshire County Council", "North Yorkshire", "E10000023", "county", "AUTH-COUNCIL-WORD"),
         ("Bournemouth Borough Council agreed.", "Bournemouth Borough Council", "Bournemouth", "E06000028", "unitary", "AUTH-COUNCIL-WORD"),
