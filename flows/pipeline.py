@@ -137,7 +137,12 @@ def _only_changed(new: dict[str, pl.DataFrame], known_files: pl.DataFrame) -> di
     """Keep only inputs whose (source_path, doc_id) the warehouse does not already hold."""
     fresh = new["source_files"].join(known_files.select("source_path", "doc_id"), on=["source_path", "doc_id"], how="anti")
     ids = fresh["doc_id"].unique()
-    out = {k: v.filter(pl.col("doc_id").is_in(ids.implode())) for k, v in new.items() if k != "source_files"}
+    keep = ids.implode()
+    out = {
+        k: v.filter(pl.col("doc_ids").list.eval(pl.element().is_in(keep)).list.any() if "doc_ids" in v.columns else pl.col("doc_id").is_in(keep))
+        for k, v in new.items()
+        if k != "source_files"
+    }
     out["source_files"] = fresh
     return out
 

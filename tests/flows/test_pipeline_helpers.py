@@ -16,11 +16,14 @@ def test_only_changed_keeps_new_and_changed_paths():
         "source_files": pl.DataFrame({"source_path": ["/in/a", "/in/b", "/in/c"], "doc_id": ["A", "B2", "C"]}),
         "documents": pl.DataFrame({"doc_id": ["A", "B2", "C"]}),
         "figures": pl.DataFrame({"doc_id": ["A", "A", "B2", "C"], "figure_id": ["1", "2", "3", "4"]}),
+        # checks name their documents in a list
+        "checks": pl.DataFrame({"check_id": ["x", "y", "z"], "doc_ids": [["A"], ["A", "C"], ["B2"]]}),
     }
     out = _only_changed(new, known)
     assert out["source_files"]["source_path"].to_list() == ["/in/b", "/in/c"]
     assert out["documents"]["doc_id"].to_list() == ["B2", "C"]
     assert out["figures"]["figure_id"].to_list() == ["3", "4"]
+    assert out["checks"]["check_id"].to_list() == ["y", "z"]
 
 
 def test_removed_doc_ids_for_deleted_paths():
