@@ -14,14 +14,19 @@ A claim is one statement a document makes with numbers:
 - ``level``: any other figure (a state, a target).
 
 Clauses: a sentence is cut between two figures where the text between them reads as a new
-item (a bullet, a semicolon; cue ``clause_break``). Each claim carries the subject, metric,
-measure (a canonical quantity from check_rules.yaml `measures`), period and sentence of its
-main figure, and a span from its first to its last figure.
+item (a bullet, a semicolon; cue ``clause_break``). Within a clause, a change group ends where a
+second direction word opens another change ("up 3% on a year ago and up from 900 in 2012"; cue
+``change_restart``), where the next figure is more than MAX_CHANGE_GAP_CHARS further on, or
+where it names another subject: a stated change is never paired with the endpoint of another
+statement. Each claim carries the subject, metric, measure (a canonical quantity from
+check_rules.yaml `measures`), period and sentence of its main figure, and a span from its first
+to its last figure.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 
 import polars as pl
@@ -40,6 +45,7 @@ CLAIM_COLUMNS = {
 AFTER_CHARS = 60
 MEASURE_BEFORE_CHARS = 90
 ADJACENT_CHARS = 40
+MAX_CHANGE_GAP_CHARS = 120
 
 
 def empty_claims() -> pl.DataFrame:
@@ -70,10 +76,10 @@ def comparison_cue_of(text: str, f: dict, sentence_end: int) -> str | None:
 
 def _target(text: str, f: dict, sentence_end: int) -> str | None:
     rest = text[f["end"] : sentence_end]
-    for word in (" than ", " as ", " the "):
-        i = rest.find(word)
-        if 0 <= i < AFTER_CHARS:
-            tail = rest[i + len(word) :]
+    for word in ("than", "as", "the"):
+        m = re.search(rf"\s{word}\s", rest)  # a line break counts as a space
+        if m and m.start() < AFTER_CHARS:
+            tail = rest[m.end() :]
             cut = min([j for j in (tail.find(c) for c in ".,;:()\n") if j >= 0] or [len(tail)])
             return " ".join(tail[: min(cut, 60)].split()) or None
     return None
@@ -126,22 +132,34 @@ def _claim_row(doc_id: str, text: str, kind: str, main: dict, figs: list[dict], 
     return row
 
 
-def _change_groups(seg: list[dict]) -> list[list[dict]]:
+def _change_groups(text: str, seg: list[dict]) -> list[list[dict]]:
     groups: list[list[dict]] = []
     for f in seg:
         if f["role"] not in ("change", "from", "to") or f.get("_used"):
             continue
-        if groups and f["role"] not in {g["role"] for g in groups[-1]} and _same_clause(groups[-1], f):
+        if groups and f["role"] not in {g["role"] for g in groups[-1]} and _same_clause(text, groups[-1], f):
             groups[-1].append(f)
         else:
             groups.append([f])
     return groups
 
 
-def _same_clause(group: list[dict], f: dict) -> bool:
+def _same_clause(text: str, group: list[dict], f: dict) -> bool:
     # A from/to pair needs the same kind of quantity; a change may be of another unit (%).
     ends = [g for g in group if g["role"] in ("from", "to")]
     if f["role"] in ("from", "to") and ends and ends[0]["unit"] != f["unit"]:
+        return False
+    # A second direction word ("... and up from 900") opens another change statement: the
+    # figures after it belong to that statement, not to this one (cue ``change_restart``).
+    last = max(g["end"] for g in group)
+    if last <= f["start"] and cue("change_restart").search(text[last : f["start"]]):
+        return False
+    # The figures of one change sit close together and speak of one subject: a figure far
+    # after the group, or naming another authority or group, starts another statement.
+    if f["start"] - last > MAX_CHANGE_GAP_CHARS:
+        return False
+    subjects = {g["subject"] for g in group if g["subject"]}
+    if f["subject"] and subjects and f["subject"] not in subjects:
         return False
     return True
 
@@ -193,7 +211,7 @@ def _sentence_claims(doc_id: str, text: str, sfigs: list[dict]) -> list[dict]:
                 nxt = seg[i + 1]
                 f["_used"] = nxt["_used"] = True
                 rows.append(_claim_row(doc_id, text, "share", f, [f, nxt]))
-        for group in _change_groups(seg):
+        for group in _change_groups(text, seg):
             for g in group:
                 g["_used"] = True
             roles = {g["role"]: g for g in group}

@@ -45,3 +45,19 @@ def test_claim_spans_are_text_of_the_document():
     text = "Referrals rose from 200 to 260 in the year, a rise of 30%. About 35% said yes, whilst 65% said no."
     for row in claims_of(text).iter_rows(named=True):
         assert text[row["start"] : row["end"]] == row["text"]
+
+
+def test_second_direction_word_starts_another_change_claim():
+    # "up 4% on a year before" and "up from 3,100 in 2012-13" are two statements: the 4% is
+    # never paired with the earlier start value.
+    claims = claims_of("By March 2020 the county had 4,120 approved foster carers, up 4% on a year before"
+                       " and up from 3,100 in 2012-13.")
+    change = claims.filter(pl.col("kind") == "change").to_dicts()
+    with_pct = [c for c in change if c["change_figure_id"]]
+    assert with_pct and all(c["from_figure_id"] is None for c in with_pct)
+
+
+def test_comparison_target_found_across_a_line_break():
+    claims = claims_of("Town A pays £610 per week on average - 30% less than\nTown B, says a report.")
+    comp = claims.filter(pl.col("kind") == "comparison").to_dicts()
+    assert comp and comp[0]["comparison_target"] == "Town B"

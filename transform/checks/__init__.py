@@ -20,7 +20,7 @@ from transform.checks.change import change_checks, restated_state_checks, signed
 from transform.checks.common import CHECK_COLUMNS, Check, checks_frame, empty_checks
 from transform.checks.crossref import crossref_checks
 from transform.checks.duration import duration_checks
-from transform.checks.partition import of_which_checks, share_set_checks, sum_back_checks, table_checks
+from transform.checks.partition import line_list_checks, of_which_checks, share_set_checks, sum_back_checks, table_checks
 from transform.checks.policy import measure_of, with_intervals
 from transform.checks.range import range_checks
 from transform.checks.ratio import comparison_checks, share_checks, share_of_all_checks
@@ -80,6 +80,8 @@ def compute_checks(
         checks += of_which_checks(text, sfigs)
         checks += share_set_checks(text, sfigs, comparison_ids)
         checks += table_checks(text, sfigs[0]["sentence_start"], sfigs)
+    for doc_id, dfigs in doc_figs.items():
+        checks += line_list_checks(texts.get(doc_id, ""), dfigs)
     for doc_id, order in sentence_order.items():
         for prev_id, sid in zip(order, order[1:]):
             if sid in by_sentence and prev_id in by_sentence:

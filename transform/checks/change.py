@@ -7,6 +7,8 @@ and direction words vs the sign of the values.
 - from and to only: the sign of to - from vs the stated direction (rose/fell); unverifiable
   when the rounding intervals overlap or no direction is stated.
 - a stated change with an endpoint missing: unverifiable (the relation is there, a number is not).
+- a fail on endpoints more than `max_magnitude_ratio` apart is unverifiable: such a pair is
+  far likelier two figures of different statements than one series' start and end.
 - signed changes ("(-28.5%)") in a sentence: each sign vs its stated direction.
 """
 
@@ -46,6 +48,10 @@ def _readings(c: dict, f: dict, t: dict) -> list[tuple[str, tuple[float, float],
     if c["unit"] == "multiplier":
         if ratio:
             out.append(("ratio to/from", ratio, "multiplier"))
+    elif c["unit"] == "fraction":
+        # "an increase of more than half", "fell by a third": a relative change as a fraction.
+        if ratio:
+            out.append(("relative change", (ratio[0] - 1, ratio[1] - 1), "fraction"))
     elif c["unit"] == "percent":
         if ratio:
             out.append(("relative change", ((ratio[0] - 1) * 100, (ratio[1] - 1) * 100), "percent"))
@@ -113,15 +119,32 @@ def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict]) 
     verdict = "pass" if hits else "fail"
     if verdict == "fail" and (math.isinf(implied[0]) or math.isinf(implied[1])):
         verdict = "unverifiable"
+    doubt = _pairing_doubt(f, t) if verdict == "fail" else None
+    if doubt:
+        verdict = "unverifiable"
     others = "; ".join(f"{n} {fmt(mid(r))}" for n, r, _ in _readings(c, exact(f), exact(t)) if n != name)
     also = f" (other reading: {others})" if others and verdict == "fail" else ""
     text = (
         f"From {q(f)} to {q(t)} the {name} is {fmt(computed)}{_u(unit)}, "
         f"{'consistent with' if verdict == 'pass' else 'not'} the stated {q(c)}"
-        f"{'' if verdict == 'pass' else ' (allowed ' + interval_text(stated, unit) + ')'}{also}."
+        f"{'' if verdict == 'pass' else ' (allowed ' + interval_text(stated, unit) + ')'}{also}"
+        + (f"; but {doubt}, so the pairing is too uncertain to call a contradiction." if doubt else ".")
     )
     return Check("change_consistency", "change_vs_endpoints", members, verdict, computed, tol_text(c, implied, unit), text,
                  stated=c["value"], computed_iv=implied, claim_ids=[cl["claim_id"]])
+
+
+def _pairing_doubt(f: dict, t: dict) -> str | None:
+    """Why a from/to pair may not be the two ends of one quantity (a fail on it is unverifiable).
+
+    The start and end of one series are of one order of magnitude: values more than
+    `max_magnitude_ratio` apart ("26,760" and "21") are a mis-paired figure far more often
+    than a real change of that size."""
+    limit = tolerances()["max_magnitude_ratio"]
+    a, b = abs(f["value"]), abs(t["value"])
+    if min(a, b) == 0 or max(a, b) / min(a, b) > limit:
+        return f"{f['text']} and {t['text']} are more than {fmt(limit)} times apart"
+    return None
 
 
 def _u(unit: str) -> str:

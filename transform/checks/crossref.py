@@ -58,7 +58,8 @@ def _compatible(a: dict, b: dict, periods: dict[str, tuple]) -> bool:
     if sa and sb and sa != sb:
         return False
     da, db = _dates(a, periods), _dates(b, periods)
-    if da and db and (da[1] < db[0] or db[1] < da[0]):
+    # An open-ended period ("since 2015", no end date) runs on indefinitely.
+    if da and db and ((da[1] is not None and da[1] < db[0]) or (db[1] is not None and db[1] < da[0])):
         return False
     return True
 
@@ -189,7 +190,8 @@ def _strong_same(a: dict, b: dict, pmap: dict[str, tuple]) -> bool:
     same_what = (a["measure"] and a["measure"] == b["measure"]) or (a["metric"] and a["metric"] == b["metric"])
     sa, sb = subject_key(a["subject"]), subject_key(b["subject"])
     da, db = _dates(a, pmap), _dates(b, pmap)
-    return bool(same_what and sa and sa == sb and da and db and da == db)
+    # Open-ended periods ("since 2015") end at each document's own date, so never count as equal.
+    return bool(same_what and sa and sa == sb and da and db and da[1] is not None and da == db)
 
 
 TO_PERCENT = {"percent": 1.0, "fraction": 100.0, "ratio": 100.0}

@@ -2,20 +2,28 @@
 
 One row per percentage figure (level, from, to: within the share bounds; a change: a decrease
 of at most 100%, an increase may be any size) and per negative count. A percentage level above
-100 fails only when it is written as a share of something ("X% of ..."); otherwise it may be a
+100 fails only when it is written as a share of something: "X% of ...", or a cell of a table
+row whose label names a share of people or cases (cue ``population_share_label``), names
+nothing that may exceed 100 (cue ``not_share_label``: spend against budget, an index,
+occupancy, growth) and whose other percentages all lie within 0-100. Otherwise it may be a
 ratio to an average, so it is unverifiable.
 """
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from transform.checks.common import Check, fmt
-from transform.checks.policy import tolerances
+from transform.checks.policy import cue, tolerances
 
 
 def range_checks(figures: pl.DataFrame, texts: dict[str, str]) -> list[Check]:
     low, high = tolerances()["share_bounds"]
+    rows_by_doc: dict[str, list[dict]] = {}
+    for r in figures.filter(pl.col("unit") == "percent").sort("start").iter_rows(named=True):
+        rows_by_doc.setdefault(r["doc_id"], []).append(r)
     out = []
     for f in figures.filter(pl.col("unit").is_in(["percent", "count"])).iter_rows(named=True):
         if f["unit"] == "count":
@@ -35,9 +43,24 @@ def range_checks(figures: pl.DataFrame, texts: dict[str, str]) -> list[Check]:
             out.append(Check("range", "range_share", [f], "pass", v, f"share must be in [{low},{high}]",
                              f"{f['text']} is within {low}-{high}%."))
             continue
-        after = texts.get(f["doc_id"], "")[f["end"] : f["end"] + 5]
-        is_share = after.lstrip().lower().startswith("of ")
+        text = texts.get(f["doc_id"], "")
+        after = text[f["end"] : f["end"] + 5]
+        is_share = after.lstrip().lower().startswith("of ") or _share_row(text, f, rows_by_doc.get(f["doc_id"], []), high)
         verdict = "fail" if is_share else "unverifiable"
         out.append(Check("range", "range_share", [f], verdict, v, f"share must be in [{low},{high}]",
                          f"{f['text']} is outside {low}-{high}%" + (" although it is a share of a population." if is_share else ", which is possible only if it is not a share.")))
     return out
+
+
+def _share_row(text: str, f: dict, doc_percents: list[dict], high: float) -> bool:
+    """Whether `f` is a cell of a table line labelled as a share of people or cases (module doc)."""
+    line_start = text.rfind("\n", 0, f["start"]) + 1
+    line_end = text.find("\n", f["end"])
+    line_end = len(text) if line_end < 0 else line_end
+    cells = [g for g in doc_percents if line_start <= g["start"] and g["end"] <= line_end]
+    if len(cells) < 2 or any(g["figure_id"] != f["figure_id"] and not (0 <= g["value"] <= high) for g in cells):
+        return False
+    label = text[line_start : cells[0]["start"]]
+    if not re.search(r"[A-Za-z]{3}", label) or "\n" in label:
+        return False
+    return bool(cue("population_share_label").search(label)) and not cue("not_share_label").search(label)

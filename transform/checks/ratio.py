@@ -5,9 +5,12 @@ Comparisons ("X% less/more than", "a gap of X%", "double the rate of", X points 
 with"): the two values are the two figures of one unit in the claim's sentence (besides the
 comparison itself); when the sentence states none, the two figures of one unit in the text just
 before it (an infographic's values above its caption), or for a gap named after the figure,
-the next sentence. The readings are order-free (x <= y): y is (y-x)/y less than... i.e.
+the next sentence; a bulleted list read as one sentence counts bullet by bullet. The readings are order-free (x <= y): y is (y-x)/y less than... i.e.
 x is (y-x)/y % less, y is (y-x)/x % more, y-x points apart, y/x times. Pass when any reading
 meets the stated interval, fail when none does, unverifiable without two values.
+When the sentence states only one value ("... cost £3,600 a week, 25% less than the private
+homes"), the other is the unique earlier figure of the same unit and basis ("a week") whose
+preceding words name the comparison's target (`_named_earlier`).
 
 Shares ("48 of the 120, which is 40%", "480, or 12%"): part/total*100 vs the percentage;
 unverifiable when the total is not stated.
@@ -86,8 +89,10 @@ def comparison_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: 
     for cl in claims.filter(pl.col("kind") == "comparison").iter_rows(named=True):
         c = figs[cl["main_figure_id"]]
         cue = cl["comparison_cue"]
-        same = [f for f in by_sentence.get(c["sentence_id"], []) if f["figure_id"] not in used and f["figure_id"] != c["figure_id"]]
         text = texts[c["doc_id"]]
+        lo, hi = _clause_bounds(text, c)
+        same = [f for f in by_sentence.get(c["sentence_id"], []) if f["figure_id"] not in used and f["figure_id"] != c["figure_id"]
+                and lo <= f["start"] and f["end"] <= hi]
         pair, sure = _pairs_by_unit(same, text, c)
         where = "in the same sentence"
         if pair is None and not [f for f in same if f["unit"] in VALUE_UNITS]:
@@ -102,6 +107,11 @@ def comparison_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: 
                 pair = nearest if len(nearest) == 2 and all(f["role"] == "level" and f["figure_id"] not in used for f in nearest) else None
                 pair, sure = _pairs_by_unit(pair, text) if pair else (None, False)
                 where = "just before the sentence"
+        if pair is None and cue in ("comparison_less", "comparison_more"):
+            found = _named_earlier(c, lo, cl["comparison_target"], same, doc_figs[c["doc_id"]], used, text)
+            if found is not None:
+                pair, sure = found
+                where = "the second stated earlier under the name compared with"
         target = ""
         if cue in ("comparison_less", "comparison_more", "comparison_multiple"):
             phrase = " ".join(texts[c["doc_id"]][c["end"] : c["sentence_end"]].split())
@@ -131,6 +141,75 @@ def comparison_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: 
         out.append(Check("derived_ratio", f"ratio_{cue}", [c, x, y], verdict, points.get(name, mid(implied)), tol_text(c, implied, unit), text,
                          stated=c["value"], computed_iv=implied, claim_ids=[cl["claim_id"]]))
     return out
+
+
+RATE_BASIS = re.compile(r"^\s*(?:a|an|per|each|every)\s+(week|month|year|day|night|child|head|pupil|placement|person|place)\b", re.IGNORECASE)
+STOP_WORDS = frozenset("""the this that those these than with from their there which where what when average averages
+mean rate rates figure figures level levels total cost costs spend spending value amount national regional local
+sector about around some more less other others same each every year years week weeks month months""".split())
+NAMED_LOOKBACK_CHARS = 600
+NAME_CONTEXT_CHARS = 200
+
+
+def _basis(text: str, f: dict) -> str | None:
+    m = RATE_BASIS.match(text[f["end"] : f["end"] + 25])
+    return m.group(1).lower() if m else None
+
+
+def _stems(words: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z]{4,}", words.lower()) if w not in STOP_WORDS}
+
+
+def _named_earlier(c: dict, clause_start: int, target: str | None, same: list[dict], doc_figs: list[dict], used: set[str],
+                   text: str) -> tuple[list[dict], bool] | None:
+    """The two values of "x, which is 25% less than the private homes' average" when x is the
+    only value of its unit in its clause (and stated exactly): the other is an earlier figure of
+    the same unit, on the same basis ("a week"), of one order of magnitude with x, whose
+    preceding words name what the target names (a shared word stem: "private" ~ "privately"). Only a unique such figure is taken; a
+    fail needs an explicit shared basis, else the pairing is marked unsure; two or more possible
+    pairs give no pairing at all."""
+    names = _stems(target or "")
+    by_unit: dict[str, list[dict]] = {}
+    for f in same:
+        if f["unit"] in VALUE_UNITS:
+            by_unit.setdefault(f["unit"], []).append(f)
+    if not names:
+        return None
+    limit = tolerances()["max_magnitude_ratio"]
+    found = []
+    for xs in by_unit.values():
+        if len(xs) != 1 or xs[0].get("approx"):
+            continue
+        x = xs[0]
+        basis = _basis(text, x)
+        for g in doc_figs:
+            if g["end"] > clause_start or clause_start - g["end"] > NAMED_LOOKBACK_CHARS:
+                continue
+            if g["unit"] != x["unit"] or g["role"] != "level" or g["figure_id"] in used or g.get("approx"):
+                continue
+            if _basis(text, g) != basis or min(abs(g["value"]), abs(x["value"])) <= 0:
+                continue
+            if max(abs(g["value"]), abs(x["value"])) / min(abs(g["value"]), abs(x["value"])) > limit:
+                continue
+            context = text[max(0, g["start"] - NAME_CONTEXT_CHARS) : g["start"]]
+            if names & _stems(context):
+                found.append(([x, g], basis is not None))
+    return found[0] if len(found) == 1 else None
+
+
+def _clause_bounds(text: str, c: dict) -> tuple[int, int]:
+    """The clause of the sentence holding `c`: cut at bullets and numbered items (cue
+    ``clause_break``), so a bulleted list read as one sentence gives one clause per bullet."""
+    from transform.checks.policy import cue
+
+    lo, hi = c["sentence_start"], c["sentence_end"]
+    for m in cue("clause_break").finditer(text, lo, hi):
+        if m.end() <= c["start"]:
+            lo = m.end()
+        elif m.start() >= c["end"]:
+            hi = m.start()
+            break
+    return lo, hi
 
 
 def _next_sentence(f: dict, order: dict[str, list[str]]) -> str | None:
