@@ -83,7 +83,7 @@ def parse_values(c: pl.DataFrame) -> pl.DataFrame:
     dunit = pl.col("dunit").str.to_lowercase()
     value = (
         pl.when(pl.col("unit") == "GBP").then(base * money_scale)
-        .when(pl.col("rule_id") == "FIG-ONE-IN").then(base / den)
+        .when(pl.col("rule_id") == "FIG-ONE-IN").then((base / den).round(4))
         .when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("num") / digits_value("den"))
         .when(pl.col("unit") == "fraction").then(frac.round(4))
         .when(pl.col("unit") == "multiplier").then(pl.coalesce(lookup("mult", "multipliers"), base))
@@ -154,11 +154,13 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "approx_blocked_before", "target_before", "future_before", "from_before", "to_before", "now_before",
         "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
         "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
-        "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before",
+        "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before", "purpose_before",
+        "activity_before",
     )
     flags_after = (
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
-        "difference_after", "comparison_after", "than_after", "offset_after",
+        "difference_after", "comparison_after", "than_after", "offset_after", "qualifier_next_after",
+        "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after",
     )
     inc, dec = q["increase_words"], q["decrease_words"]
     c = c.with_columns(
@@ -166,6 +168,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         *[after.str.contains(q[k]).alias(f"_{k}") for k in flags_after],
         _to_context=pl.col("_clause").str.contains(q["to_context"]),
         _range_clause=pl.col("_clause").str.contains(q["range_clause"]),
+        _change_clause=pl.col("_clause").str.contains(q["change_clause"]),
         _to_after_word=after.str.extract(q["to_after"], 1),
         _last_word=pl.col("_bare").str.extract_all(f"{inc}|{dec}").list.last(),
         _after_word=after.str.extract(q["change_noun_after"], 1),
@@ -188,20 +191,23 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     saving = f("saving_before")
     no_longer = (pl.col("unit") == "GBP") & f("no_longer_after")
     difference = (pl.col("unit") == "percent") & (f("difference_before") | f("difference_after"))
+    bound = pl.col("approx").is_in(["at_least", "at_most", "more_than", "fewer_than"]).fill_null(False)
     time_other = is_time & (
         f("scoping_before") | pl.col("value_max").is_not_null() | f("offset_after")
-        | pl.col("approx").is_in(["at_least", "at_most", "more_than", "fewer_than"])
+        | bound
     )
     count_threshold = (pl.col("unit") == "count") & pl.col("approx").is_in(["at_least", "at_most"]) & f("count_threshold_before")
     is_to = f("to_before") & f("to_context") & ~f("not_to_before") & ~f("range_clause")
     is_now = f("now_before") & f("to_context")
+    is_from = f("from_before") & ~f("range_clause") & (f("change_clause") | f("from_change_after"))
+    activity = is_time & (f("activity_before") | f("activity_after")) & ~bound
     role = (
         pl.when(signed).then(pl.lit("change"))
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
-        .when(f("target_before")).then(pl.lit("target"))
+        .when(f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")).then(pl.lit("target"))
         .when(f("future_before") & f("future_after")).then(pl.lit("target"))
-        .when(f("from_before") & ~f("range_clause")).then(pl.lit("from"))
+        .when(is_from).then(pl.lit("from"))
         .when(is_to & f("target_after")).then(pl.lit("target"))
         .when(is_to | is_now | f("to_after")).then(pl.lit("to"))
         .when(f("change_by_before") & verb_dir.is_not_null()).then(pl.lit("change"))
@@ -213,8 +219,9 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
         .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
-        .when(f("than_after")).then(pl.lit("other"))
+        .when(f("than_after") & ~f("qualifier_next_after")).then(pl.lit("other"))
         .when(f("threshold_before")).then(pl.lit("other"))
+        .when(activity).then(pl.lit("level"))
         .when(time_other | count_threshold | f("bound_with_before")).then(pl.lit("other"))
         .otherwise(pl.lit("level"))
     )
@@ -232,6 +239,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     )
     c = _drop_helpers(c.with_columns(direction=direction))
     c = _coordinate(c, shadow)
+    c = _arrived_at(c, shadow)
     c = _compared_over_time(c, shadow)
     c = _implicit_from(c, shadow)
     # an age bound between two figures ('65 per 10,000 children under 18') does not separate them
@@ -284,6 +292,21 @@ def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     ))
 
 
+def _arrived_at(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """A level figure whose noun phrase is followed, after a comma, by a stated change is where that change
+    arrived: '412 households, 15% more than a year ago'; '181 young people, a 9% increase'."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role", "direction"), 1)
+    arrived = (
+        (pl.col("role") == "level") & (pl.col("_role1") == "change")
+        & pl.col("_gap1").str.contains(q["arrived_gap"]) & ~pl.col("_gap1").str.contains(q["sentence_break"])
+    ).fill_null(False)
+    return _drop_helpers(c.with_columns(
+        role=pl.when(arrived).then(pl.lit("to")).otherwise(pl.col("role")),
+        direction=pl.when(arrived).then(pl.col("_direction1")).otherwise(pl.col("direction")),
+    ))
+
+
 def _by_values(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
     return pl.when(hi > lo).then(pl.lit("increase")).when(hi < lo).then(pl.lit("decrease"))
 
@@ -304,7 +327,12 @@ def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         pl.col("_gap1").str.extract(q["compared_gap"], 1).cast(pl.Int64, strict=False),
         pl.when(pl.col("_gap1").str.contains(q["compared_plain_gap"])).then(pl.lit(9999, dtype=pl.Int64)),
     )
-    c = c.with_columns(_fy=first_year, _sy=pl.col("_after").str.extract(q["compared_after"], 1).cast(pl.Int64, strict=False))
+    # the second figure's year; a time before the first figure's ('twelve months earlier') sorts before any year
+    second_year = pl.coalesce(
+        pl.col("_after").str.extract(q["compared_after"], 1).cast(pl.Int64, strict=False),
+        pl.when(pl.col("_after").str.contains(q["compared_earlier_after"])).then(pl.lit(1, dtype=pl.Int64)),
+    )
+    c = c.with_columns(_fy=first_year, _sy=second_year)
     c = c.with_columns(_sy1=pl.col("_sy").shift(-1).over("doc_id"), _fy_prev=pl.col("_fy").shift(1).over("doc_id"))
     shares = ["percent", "fraction"]
     same_kind = (pl.col("_unit1") == pl.col("unit")) | (pl.col("_unit1").is_in(shares) & pl.col("unit").is_in(shares))
@@ -357,27 +385,29 @@ def _implicit_to(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
 
 
 def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
-    """A bare count compared, in the same sentence, with a ratio stated before it takes the ratio's unit (and a
-    per-population denominator): 'a caseload of 22, against 18 nationally'; 'a spread from below 9 to over 30'."""
+    """A bare count compared, in the same sentence, with the ratio stated just before it takes the ratio's unit (and
+    per-population denominator): 'a caseload of 22, against 18 nationally'; 'a spread from below 9 to over 30' (the
+    second pass carries the unit along such a chain). Another figure in between breaks the comparison."""
     q = cues()
-    ratio = (pl.col("unit") == "ratio") & ~pl.col("tbl_cell")
-    den = pl.when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("den")).otherwise(pl.lit(1.0))
-    c = c.sort("doc_id", "s").with_columns(
-        _re=pl.when(ratio).then(pl.col("e")).forward_fill().shift(1).over("doc_id"),
-        _rden=pl.when(ratio).then(den).forward_fill().shift(1).over("doc_id"),
-    )
-    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left").with_columns(
-        _gap=pl.when((pl.col("s") - pl.col("_re")).is_between(0, 150))
-        .then(pl.col("shadow").str.slice(pl.col("_re").fill_null(0), (pl.col("s") - pl.col("_re")).clip(0, 150)).str.to_lowercase())
-    ).drop("shadow")
+    per_pop_den = pl.when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("den")).otherwise(pl.lit(1.0))
+    c = c.sort("doc_id", "s").with_columns(_den=pl.when((pl.col("unit") == "ratio") & ~pl.col("tbl_cell")).then(per_pop_den))
+    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left")
     bare = (pl.col("rule_id") == "FIG-COUNT") & pl.col("scale").is_null() & (pl.col("unit") == "count") & ~pl.col("tbl_cell")
-    compared = bare & ~pl.col("_gap").str.contains(q["sentence_break"]) & pl.col("_gap").str.contains(q["ratio_comparator_gap"])
-    compared = compared.fill_null(False)
-    return _drop_helpers(c.with_columns(
-        unit=pl.when(compared).then(pl.lit("ratio")).otherwise(pl.col("unit")),
-        value=pl.when(compared).then(pl.col("value") / pl.col("_rden")).otherwise(pl.col("value")),
-        per_pop=pl.col("per_pop") | (compared & (pl.col("_rden") != 1.0)),
-    ))
+    for _ in range(2):
+        c = c.with_columns(_re=pl.col("e").shift(1).over("doc_id"), _rden=pl.col("_den").shift(1).over("doc_id"))
+        c = c.with_columns(
+            _gap=pl.when((pl.col("s") - pl.col("_re")).is_between(0, 150))
+            .then(pl.col("shadow").str.slice(pl.col("_re").fill_null(0), (pl.col("s") - pl.col("_re")).clip(0, 150)).str.to_lowercase())
+        )
+        compared = bare & pl.col("_rden").is_not_null() & ~pl.col("_gap").str.contains(q["sentence_break"])
+        compared = (compared & pl.col("_gap").str.contains(q["ratio_comparator_gap"])).fill_null(False)
+        c = c.with_columns(
+            unit=pl.when(compared).then(pl.lit("ratio")).otherwise(pl.col("unit")),
+            value=pl.when(compared).then(pl.col("value") / pl.col("_rden")).otherwise(pl.col("value")),
+            per_pop=pl.col("per_pop") | (compared & (pl.col("_rden") != 1.0)),
+            _den=pl.when(compared).then(pl.col("_rden")).otherwise(pl.col("_den")),
+        )
+    return _drop_helpers(c.drop("shadow"))
 
 
 PRINTED_RATIO_RULES = ("FIG-PER-WORKER", "FIG-PER-WORKER-LABEL", "FIG-CASELOAD")
@@ -464,32 +494,49 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     d = d.with_columns(
         _blank=line.str.contains(lay["blank_line"]),
         _rule=line.str.contains(lay["footnote_rule"]),
-        _sentence=line.str.contains(lay["sentence_line"]),
+        _sentence=line.str.contains(lay["sentence_line"]) & ~line.str.contains(lay["table_caption"]),
+        _cols=line.str.contains(lay["column_header"]),
         row=line.str.contains(lay["table_row"]),
         _money=pl.coalesce(line.str.extract(lay["money_header"], 1), line.str.extract(lay["money_header"], 2)),
         _rate=line.str.extract(lay["rate_header"], 1),
+        _pct=line.str.contains(lay["percent_header"]),
+        _target=line.str.extract(lay["target_column"], 1).str.count_matches(r"\|"),
     )
     blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
-    header = ~prose & ~pl.col("row") & (pl.col("_money").is_not_null() | pl.col("_rate").is_not_null())
+    grid = pl.col("_cols") & ~prose
+    header = ~prose & (~pl.col("row") | grid) & (pl.col("_money").is_not_null() | pl.col("_rate").is_not_null() | pl.col("_pct"))
     # a heading's unit holds for the lines after it until a blank line or a line of prose
-    decl = pl.when(header).then(pl.concat_str(pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null("")))
+    decl = pl.when(header).then(pl.concat_str(
+        pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null(""), pl.lit("|"),
+        pl.when(pl.col("_pct")).then(pl.lit("%")).otherwise(pl.lit("")),
+    ))
     decl = decl.when(prose).then(pl.lit(""))
+    # the lines after a heading that lists its columns are its rows, up to a blank line or a line of prose
+    in_grid = pl.when(grid).then(True).when(prose).then(False)
+    target_col = pl.when(grid & pl.col("_target").is_not_null()).then(pl.col("_target")).when(prose | grid).then(-1)
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
     zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
     d = d.with_columns(
         _decl=decl.forward_fill().shift(1).over("doc_id"),
+        _grid=in_grid.forward_fill().shift(1).over("doc_id").fill_null(False),
+        _tcol=target_col.forward_fill().shift(1).over("doc_id"),
         _title=title.forward_fill().over("doc_id"),
         _zone=zone.forward_fill().over("doc_id").fill_null(False),
         _prev=line.shift(1).over("doc_id").fill_null(""),
     )
+    d = d.with_columns(row=pl.col("row") | (pl.col("_grid") & ~prose))
     decl_now = pl.when(pl.col("row") & ~prose & (pl.col("_decl") != "")).then(pl.col("_decl"))
     return d.with_columns(
         tbl_money=decl_now.str.extract(r"^([^|]+)\|", 1),
-        tbl_den=decl_now.str.extract(r"\|(.+)$", 1),
+        tbl_den=decl_now.str.extract(r"^[^|]*\|([^|]+)\|", 1),
+        tbl_pct=decl_now.str.ends_with("%").fill_null(False),
+        tbl_tcol=pl.when(pl.col("row") & ~prose & (pl.col("_tcol") >= 0)).then(pl.col("_tcol")),
         tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
         prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
-    ).select("doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_change", "prev_closed", "prev_item")
+    ).select(
+        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_change", "prev_closed", "prev_item"
+    )
 
 
 def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFrame:
@@ -520,15 +567,23 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
     bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
     money = bare & pl.col("tbl_money").is_not_null()
     rate = bare & pl.col("tbl_den").is_not_null() & ~money
+    pct = (bare & pl.col("tbl_pct") & ~money & ~rate).fill_null(False)
+    per_worker = (bare & pl.col("row") & pl.col("_prefix").str.contains(lay["ratio_label"]) & ~money & ~rate & ~pct).fill_null(False)
+    # a cell's column counted from the right: the cells after it on its line
+    cells_after = pl.when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|")).otherwise(
+        pl.col("_suffix").str.count_matches(r"\S+")
+    )
     c = c.with_columns(
         value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
         .when(rate).then(pl.col("value") / digits_value("tbl_den")).otherwise(pl.col("value")),
-        unit=pl.when(money).then(pl.lit("GBP")).when(rate).then(pl.lit("ratio")).otherwise(pl.col("unit")),
+        unit=pl.when(money).then(pl.lit("GBP")).when(rate | per_worker).then(pl.lit("ratio"))
+        .when(pct).then(pl.lit("percent")).otherwise(pl.col("unit")),
         per_pop=pl.col("per_pop") | rate,
         tbl_cell=pl.col("row").fill_null(False),
         tbl_change=pl.col("tbl_change").fill_null(False),
+        tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
     )
-    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "prev_closed", "prev_item")
+    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "prev_closed", "prev_item")
 
 
 def _table_roles(c: pl.DataFrame) -> pl.DataFrame:
@@ -537,7 +592,7 @@ def _table_roles(c: pl.DataFrame) -> pl.DataFrame:
     signed = pl.col("sign").is_not_null()
     cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change"))
     return c.with_columns(
-        role=pl.when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
+        role=pl.when(pl.col("tbl_target")).then(pl.lit("target")).when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
         direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
         .when(cell).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("direction")),
     )
