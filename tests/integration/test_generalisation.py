@@ -1,7 +1,10 @@
-"""Scores on the project's own generalisation corpus (samples/generalisation) against the seeds.
+"""Scores on the project's own corpora against their gold, and the gap to the seeds.
 
-Issue 4 asks the generalisation scores to stay within 0.05 of the seeds'. The floors below
-(the scores measured on 2026-11-30, less 0.02) catch a regression on either corpus alone.
+- samples/generalisation and samples/holdout have been used to develop rules (dev corpora);
+- samples/blind is the blind test: nobody reads its documents or tunes rules on it.
+Issue 4 asks the own-corpus scores to stay within 0.05 of the seeds'. The floors (scores
+measured on 2026-11-30, less 0.02) catch a regression on any corpus; the blind corpus does not
+meet the 0.05 gap yet (see README, "Extraction quality"), so only its floors are tested.
 """
 
 from __future__ import annotations
@@ -12,38 +15,35 @@ from csfacts.eval_report import read_gold, tables_from_docs
 from csfacts.evaluate import evaluate
 from tests.integration.conftest import GOLD, REPO, SEEDS
 
-GEN = REPO / "samples" / "generalisation"
-
+TABLES = ("figures", "periods", "authorities", "ratings")
 # strict F1 (key F1 for ratings) measured on 2026-11-30, less 0.02
-FLOORS = {"figures": 0.98, "periods": 0.97, "authorities": 0.96, "ratings": 0.88}
+FLOORS = {
+    "generalisation": {"figures": 0.98, "periods": 0.97, "authorities": 0.98, "ratings": 0.90},
+    "holdout": {"figures": 0.98, "periods": 0.92, "authorities": 0.96, "ratings": 0.92},
+    "blind": {"figures": 0.87, "periods": 0.89, "authorities": 0.95, "ratings": 0.66},
+}
 
 
 def f1s(docs, gold) -> dict[str, float]:
     tables, _ = tables_from_docs(docs)
     overall = evaluate(read_gold(gold), tables).overall()
-    return {
-        name: (overall[name]["strict"]["f1"] if "strict" in overall[name] else overall[name]["f1"])
-        for name in ("figures", "periods", "authorities", "ratings")
-    }
+    return {t: (overall[t]["strict"]["f1"] if "strict" in overall[t] else overall[t]["f1"]) for t in TABLES}
 
 
 @pytest.fixture(scope="module")
-def gen_scores():
-    return f1s(GEN / "docs", GEN / "gold")
+def scores():
+    return {name: f1s(REPO / "samples" / name / "docs", REPO / "samples" / name / "gold") for name in FLOORS}
 
 
-@pytest.fixture(scope="module")
-def seed_scores():
+@pytest.mark.parametrize("corpus,table", [(c, t) for c in FLOORS for t in TABLES])
+def test_floor(scores, corpus, table):
+    assert scores[corpus][table] >= FLOORS[corpus][table], scores[corpus]
+
+
+def test_dev_corpora_within_005_of_seeds(scores):
     if not SEEDS.is_dir():
         pytest.skip("../shared/corpus/seeds is not present")
-    return f1s(SEEDS, GOLD)
-
-
-@pytest.mark.parametrize("table", sorted(FLOORS))
-def test_generalisation_floor(gen_scores, table):
-    assert gen_scores[table] >= FLOORS[table], gen_scores
-
-
-def test_generalisation_within_005_of_seeds(gen_scores, seed_scores):
-    gaps = {t: round(seed_scores[t] - gen_scores[t], 3) for t in gen_scores}
-    assert all(g <= 0.05 for g in gaps.values()), gaps
+    seeds = f1s(SEEDS, GOLD)
+    for corpus in ("generalisation", "holdout"):
+        gaps = {t: round(seeds[t] - scores[corpus][t], 3) for t in TABLES}
+        assert all(g <= 0.05 for g in gaps.values()), (corpus, gaps)
