@@ -52,7 +52,9 @@ def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
 def resolve(c: pl.DataFrame) -> pl.DataFrame:
     """Add kind, start_date and end_date to scanned period candidates."""
     c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m1b", "m2", "d1", "d2", "sep", "unitword", "n", "q"])
-    c = c.with_columns(m1=pl.coalesce("m1", "m1b"))
+    c = _ensure(c, ["d1b", "m1c", "y1c"]).with_columns(
+        m1=pl.coalesce("m1", "m1b", "m1c"), y1=pl.coalesce("y1", "y1c"), d1=pl.coalesce("d1", "d1b")
+    )
     fy = _calendar()["fiscal_year_start_month"]
     attr_kind = pl.col("rule_id").replace_strict(
         {r.id: r.attrs["kind"] for r in rules_for("periods") if "kind" in r.attrs}, default=None, return_dtype=pl.String
@@ -75,6 +77,8 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("rule_id") == "PER-SINCE").then(since_kind)
         .when(pl.col("rule_id").is_in(["PER-YEAR-DASH-RANGE", "PER-YEAR-RANGE-WORDS"])).then(dash_kind)
         .when(pl.col("rule_id") == "PER-DEICTIC").then(pl.col("unitword").str.to_lowercase())
+        # twelve months (or one year) to a date is a reporting year; other spans stay relative
+        .when((pl.col("rule_id") == "PER-SPAN-TO-DATE") & (pl.col("n").is_in(["12", "twelve"]) & pl.col("unitword").str.starts_with("month") | pl.col("n").is_in(["1", "one"]) & pl.col("unitword").str.starts_with("year"))).then(pl.lit("fiscal_year"))
         .otherwise(attr_kind)
     )
     c = c.with_columns(kind=kind)
