@@ -155,12 +155,12 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
         "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
         "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before", "purpose_before",
-        "activity_before",
+        "activity_before", "extra_before",
     )
     flags_after = (
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
         "difference_after", "comparison_after", "than_after", "offset_after", "qualifier_next_after",
-        "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after",
+        "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after", "as_earlier_after", "extra_after", "rating_after",
     )
     inc, dec = q["increase_words"], q["decrease_words"]
     c = c.with_columns(
@@ -180,7 +180,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     is_time = pl.col("unit").is_in(TIME_UNITS)
     approx = pl.coalesce(pl.when(~f("approx_blocked_before")).then(f("approx_b")), f("approx_a"))
     # 'over three years' scopes a duration; it is not a qualifier of it.
-    approx = pl.when(is_time & before.str.ends_with("over ")).then(None).otherwise(approx)
+    approx = pl.when(is_time & ~pl.col("rule_id").is_in(AGE_RULES) & before.str.ends_with("over ")).then(None).otherwise(approx)
     c = c.with_columns(approx=approx, _verb_dir=_dir_of(f("last_word")), _after_dir=_dir_of(f("after_word")))
     verb_dir, after_dir, cmp_word = f("verb_dir"), f("after_dir"), f("cmp_word")
     cmp_dir = pl.when(cmp_word.str.contains(q["decrease_comparatives"])).then(pl.lit("decrease")).when(
@@ -193,7 +193,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     difference = (pl.col("unit") == "percent") & (f("difference_before") | f("difference_after"))
     bound = pl.col("approx").is_in(["at_least", "at_most", "more_than", "fewer_than"]).fill_null(False)
     time_other = is_time & (
-        f("scoping_before") | pl.col("value_max").is_not_null() | f("offset_after")
+        f("scoping_before") | f("offset_after")
         | bound
     )
     count_threshold = (pl.col("unit") == "count") & pl.col("approx").is_in(["at_least", "at_most"]) & f("count_threshold_before")
@@ -203,6 +203,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     activity = is_time & (f("activity_before") | f("activity_after")) & ~bound
     role = (
         pl.when(signed).then(pl.lit("change"))
+        .when((pl.col("unit") == "multiplier") & f("as_earlier_after")).then(pl.lit("change"))
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
         .when(f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")).then(pl.lit("target"))
@@ -212,11 +213,12 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(is_to | is_now | f("to_after")).then(pl.lit("to"))
         .when(f("change_by_before") & verb_dir.is_not_null()).then(pl.lit("change"))
         .when(f("change_verb_before") & ~f("phrasal_up_before")).then(pl.lit("change"))
-        .when(f("change_noun_after")).then(pl.lit("change"))
+        .when(f("change_noun_after") & ~f("rating_after")).then(pl.lit("change"))
         .when(f("change_noun_before")).then(pl.lit("change"))
         .when(f("change_noun_of_before") & verb_dir.is_not_null()).then(pl.lit("change"))
         .when(saving | no_longer).then(pl.lit("change"))
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
+        .when(pl.col("unit").is_in(["GBP", "count"]) & (f("extra_before") | f("extra_after"))).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
         .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
         .when(f("than_after") & ~f("qualifier_next_after")).then(pl.lit("other"))
@@ -230,9 +232,10 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     is_change = pl.col("role") == "change"
     direction = (
         pl.when(signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
-        .when(is_change & (pl.col("unit") == "multiplier")).then(mult_dir)
+        .when(pl.col("role").is_in(["change", "target"]) & (pl.col("unit") == "multiplier")).then(mult_dir)
         .when(is_change & (saving | no_longer)).then(pl.lit("decrease"))
         .when(is_change & cmp_dir.is_not_null()).then(cmp_dir)
+        .when(is_change & (f("extra_before") | f("extra_after"))).then(pl.lit("increase"))
         .when(is_change).then(pl.coalesce(after_dir, verb_dir))
         .when((pl.col("role") == "to") & f("to_after")).then(_dir_of(f("to_after_word")))
         .when(pl.col("role").is_in(["from", "to"])).then(verb_dir)
@@ -337,7 +340,9 @@ def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     shares = ["percent", "fraction"]
     same_kind = (pl.col("_unit1") == pl.col("unit")) | (pl.col("_unit1").is_in(shares) & pl.col("unit").is_in(shares))
     lead = (pl.col("role") == "level") & (pl.col("_role1") == "level") & same_kind & (pl.col("_fy") != pl.col("_sy1"))
-    trail = (pl.col("role") == "level") & (pl.col("_role-1") == "level") & (pl.col("_fy_prev") != pl.col("_sy"))
+    # the trailing figure may already read as the end of a change ('..., a drop of 4 points'); the leading one may
+    # be the end of a stated change ('fell to 8.9%, compared with 10.4% in 2022')
+    trail = pl.col("role").is_in(["level", "to"]) & pl.col("_role-1").is_in(["level", "to"]) & (pl.col("_fy_prev") != pl.col("_sy"))
     lead = lead & pl.col("_fy").is_not_null() & pl.col("_sy1").is_not_null()
     trail = trail & pl.col("_fy_prev").is_not_null() & pl.col("_sy").is_not_null()
     lead_role = pl.when(pl.col("_fy") > pl.col("_sy1")).then(pl.lit("to")).otherwise(pl.lit("from"))
@@ -496,7 +501,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _rule=line.str.contains(lay["footnote_rule"]),
         _sentence=line.str.contains(lay["sentence_line"]) & ~line.str.contains(lay["table_caption"]),
         _cols=line.str.contains(lay["column_header"]),
-        row=line.str.contains(lay["table_row"]),
+        row=line.str.contains(lay["table_row"]) & ~line.str.contains(lay["section_lead"]),
         _money=pl.coalesce(line.str.extract(lay["money_header"], 1), line.str.extract(lay["money_header"], 2)),
         _rate=line.str.extract(lay["rate_header"], 1),
         _pct=line.str.contains(lay["percent_header"]),
@@ -555,7 +560,7 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
     )
     c = c.join(pos.drop("start", "end", "line", "ls"), on=["doc_id", "s"], how="left")
     small = pl.col("match").str.contains(r"^\d{1,2}$")
-    at_line_start = pl.col("_prefix").str.contains(lay["blank_line"])
+    at_line_start = pl.col("_prefix").str.contains(lay["line_start"])
     dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
     listed = small & at_line_start & pl.col("_suffix").str.contains(lay["list_after"]) & (
         ~dotted | (pl.col("match") == "1") | pl.col("prev_closed") | pl.col("prev_item")
@@ -563,12 +568,18 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
     footnote = small & pl.col("_zone") & pl.col("_prefix").str.contains(lay["footnote_before"]) & pl.col("_suffix").str.contains(
         lay["footnote_after"]
     )
-    c = c.filter(~(listed | footnote).fill_null(False))
+    section = pl.col("match").str.contains(lay["section_number"]) & pl.col("_prefix").str.contains(lay["blank_line"]) & pl.col(
+        "_suffix"
+    ).str.contains(lay["section_after"])
+    c = c.filter(~(listed | footnote | section).fill_null(False))
     bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
     money = bare & pl.col("tbl_money").is_not_null()
     rate = bare & pl.col("tbl_den").is_not_null() & ~money
     pct = (bare & pl.col("tbl_pct") & ~money & ~rate).fill_null(False)
     per_worker = (bare & pl.col("row") & pl.col("_prefix").str.contains(lay["ratio_label"]) & ~money & ~rate & ~pct).fill_null(False)
+    time_unit = pl.when(bare & pl.col("row") & ~money & ~rate & ~pct & ~per_worker).then(
+        pl.col("_prefix").str.extract(lay["time_label"], 1).str.to_lowercase()
+    )
     # a cell's column counted from the right: the cells after it on its line
     cells_after = pl.when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|")).otherwise(
         pl.col("_suffix").str.count_matches(r"\S+")
@@ -577,7 +588,7 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
         value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
         .when(rate).then(pl.col("value") / digits_value("tbl_den")).otherwise(pl.col("value")),
         unit=pl.when(money).then(pl.lit("GBP")).when(rate | per_worker).then(pl.lit("ratio"))
-        .when(pct).then(pl.lit("percent")).otherwise(pl.col("unit")),
+        .when(pct).then(pl.lit("percent")).when(time_unit.is_not_null()).then(time_unit).otherwise(pl.col("unit")),
         per_pop=pl.col("per_pop") | rate,
         tbl_cell=pl.col("row").fill_null(False),
         tbl_change=pl.col("tbl_change").fill_null(False),

@@ -221,3 +221,27 @@ def test_ratio_with_noun_before_every():
 def test_caseload_brought_down_to():
     f = figure("New hires have brought average caseloads down to 18, and sickness has fallen from 6% to 4%.", "18")
     assert (f["unit"], f["role"], f["direction"]) == ("ratio", "to", "decrease")
+
+
+def test_numbering_after_a_markdown_heading_mark_is_not_a_figure():
+    text = "Intro line.\n\n## 4. Budget\n\nWe hosted 19 events.\n\n### 5. Outlook\n\nMore to come.\n"
+    assert spans(text) == ["19"]
+
+
+def test_two_level_paragraph_number_at_line_start_is_not_a_figure():
+    text = "3.    Schooling\n\n3.2   81.5% of pupils had a plan and 70% a tutor.\n"
+    assert spans(text) == ["81.5%", "70%"]
+
+
+def test_numbered_paragraph_with_wide_gap_is_prose_not_a_table_row():
+    text = "2.4   The outreach service now supports 230 families, up by 14\n      since spring.\n"
+    f = figure(text, "14")
+    assert (f["role"], f["direction"]) == ("change", "increase")
+    assert figure(text, "230")["role"] == "to"
+
+
+def test_row_label_naming_days_makes_its_cells_durations():
+    text = "| Measure | Value |\n|---|---|\n| Mean days, referral to first visit | 37 (a year before: 44) |\n| Visits made | 120 |\n"
+    assert figure(text, "37")["unit"] == "days"
+    assert figure(text, "44")["unit"] == "days"
+    assert figure(text, "120")["unit"] == "count"

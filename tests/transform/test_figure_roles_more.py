@@ -211,3 +211,38 @@ def test_per_worker_row_label_makes_cells_ratios():
 def test_table_without_a_target_column_has_no_targets():
     text = TARGET_TABLE.replace("Summer | Target", "Summer | Autumn")
     assert figure(text, "90%")["role"] == "level"
+
+
+def test_extra_money_and_additional_posts_are_increases():
+    text = "The trust put in an extra £1.2m this winter, paying for six additional nurse roles."
+    assert role(text, "£1.2m") == ("change", "increase")
+    assert role(text, "six") == ("change", "increase")
+
+
+def test_labelled_target_in_brackets_is_a_target():
+    assert role("Reviews done on time: 84% (target: 95%).", "95%")[0] == "target"
+
+
+def test_total_savings_after_a_colon_are_a_decrease():
+    assert role("Combined savings put forward for youth services: £1.4 million.", "£1.4 million") == ("change", "decrease")
+
+
+def test_requires_improvement_grade_is_not_a_change():
+    text = "Of the visits, two councils were rated good, three requires improvement and one inadequate."
+    assert role(text, "three")[0] == "level"
+    assert role(text, "one")[0] == "level"
+
+
+def test_earlier_dated_comparator_of_a_stated_change_is_its_start():
+    text = "The share of late plans dropped to 6.1%, compared with 7.9% in 2021/22."
+    assert role(text, "7.9%") == ("from", "decrease")
+
+
+def test_numbers_of_an_age_range_do_not_make_a_from():
+    text = "Letters from 95 councils show that 3,100 young people aged 17 to 22 sought help."
+    assert role(text, "95")[0] == "level"
+
+
+def test_duration_range_stated_as_a_wait_is_a_level():
+    assert role("In the north the usual wait was three to five months.", "three to five months")[0] == "level"
+    assert role("Much happens in the first two to four months of a plan.", "two to four months")[0] == "other"
