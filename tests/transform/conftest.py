@@ -19,3 +19,17 @@ def docs_of(*texts: str) -> pl.DataFrame:
 @pytest.fixture
 def make_docs():
     return docs_of
+
+
+def figures_of(text: str) -> pl.DataFrame:
+    """The figures table of one document, in text order."""
+    from transform.pipeline import transform_documents
+
+    return transform_documents(docs_of(text))["figures"].sort("start")
+
+
+def figure(text: str, span: str, nth: int = 0) -> dict:
+    """The nth figure whose span text is `span` (fails with the spans found when there is none)."""
+    rows = figures_of(text).filter(pl.col("text") == span)
+    assert rows.height > nth, f"no figure {span!r} in {text!r}: {figures_of(text)['text'].to_list()}"
+    return rows.row(nth, named=True)

@@ -9,14 +9,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.transform.conftest import docs_of
-from transform.pipeline import transform_documents
+from tests.transform.conftest import figures_of
 
 FIELDS = ("value", "value_max", "unit", "approx", "role", "direction")
-
-
-def figures_of(text: str) -> pl.DataFrame:
-    return transform_documents(docs_of(text))["figures"].sort("start")
 
 
 def figure(text: str, span: str) -> dict:

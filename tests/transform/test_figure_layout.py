@@ -6,21 +6,9 @@ Every text here is invented for the test; none is taken from a corpus document.
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
-from tests.transform.conftest import docs_of
-from transform.pipeline import transform_documents
-
-
-def figures_of(text: str) -> pl.DataFrame:
-    return transform_documents(docs_of(text))["figures"].sort("start")
-
-
-def figure(text: str, span: str, nth: int = 0) -> dict:
-    rows = figures_of(text).filter(pl.col("text") == span)
-    assert rows.height > nth, f"no figure {span!r} in {text!r}: {figures_of(text)['text'].to_list()}"
-    return rows.row(nth, named=True)
+from tests.transform.conftest import figure, figures_of
 
 
 def spans(text: str) -> list[str]:
