@@ -130,8 +130,10 @@ def _quiet_prefect_defaults() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the flow once and print a short summary."""
     _quiet_prefect_defaults()
+    from flows.preload import start_validation_import
     from flows.service_flows import run_with
 
+    start_validation_import()  # overlaps GX's import with the server start and extraction
     kwargs: dict = {"paths": args.paths or None, "data_dir": str(data_dir_from_env(args.data_dir))}
     if args.batch_size:
         kwargs["batch_size"] = args.batch_size

@@ -7,8 +7,10 @@ How a run works (:func:`validate_tables`):
 3. A file-backed GX context lives in ``reports_dir/gx``; a pandas *filesystem* data source
    points at the run's view directory with one Parquet asset per table (read with the options
    of :data:`expectations.frames.PANDAS_READ_OPTIONS`).
-4. ONE checkpoint holds one validation definition per table and an ``UpdateDataDocsAction``
-   that renders the local Data Docs site into ``reports_dir/data_docs``.
+4. ONE checkpoint holds one validation definition per table. After it has run, the local Data
+   Docs site in ``reports_dir/data_docs`` is rendered once for all of the run's results. (The
+   stock ``UpdateDataDocsAction`` rebuilds the site index once per validation result: 11 builds
+   per run, about 2.5 s of a seeds run.)
 
 Why Parquet views rather than in-memory dataframe assets: a dataframe asset takes its frame
 from the checkpoint's ``batch_parameters``, and ``Checkpoint.run`` passes the same
@@ -55,8 +57,8 @@ CHECKPOINT_NAME = "csfacts_warehouse"
 # View directories of older runs kept beside the current one (they hold whole tables).
 KEEP_VIEW_RUNS = 3
 MAX_UNEXPECTED_IDS = 1000
-# Runs listed on the Data Docs index page. The stock UpdateDataDocsAction rebuilds the index
-# once per validation result, loading every listed result each time, so keep this small.
+# Runs listed on the Data Docs index page. Building the index loads every listed result, so
+# keep this small.
 DATA_DOCS_INDEX_RUNS = 3
 # Size limits of the ``details`` JSON.
 DETAIL_VALUES = 5
@@ -250,7 +252,6 @@ def _run_checkpoint(
     Returns the checkpoint result and each expectation id's position in its suite spec.
     """
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.core.run_identifier import RunIdentifier
 
     _delete_previous(context, specs)
@@ -274,7 +275,7 @@ def _run_checkpoint(
         gx.Checkpoint(
             name=CHECKPOINT_NAME,
             validation_definitions=definitions,
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DATA_DOCS_SITE])],
+            actions=[],
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": [frames.ROW_ID],
@@ -287,7 +288,20 @@ def _run_checkpoint(
         for position, expectation in enumerate(definition.suite.expectations)
     }
     result = checkpoint.run(run_id=RunIdentifier(run_name=run_id))
+    _build_data_docs(context, result)
     return result, order
+
+
+def _build_data_docs(context: AbstractDataContext, result: CheckpointResult) -> None:
+    """Render the pages of this run's results and suites, then the site index, in one build."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    identifiers: list[Any] = []
+    for result_id, suite_result in result.run_results.items():
+        identifiers += [result_id, ExpectationSuiteIdentifier(name=suite_result.suite_name)]
+    context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=identifiers)
 
 
 def _columns_of(kwargs: dict[str, Any]) -> str | None:

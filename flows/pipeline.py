@@ -247,10 +247,12 @@ def run_pipeline(
     (deleted files). emit_events: emit csfacts.warehouse.updated / csfacts.validation.failed.
     """
     from flows.io import discover, quarantine
+    from flows.preload import start_validation_import
     from warehouse.lock import writer_lock
     from warehouse.merge import apply_documents
     from warehouse.store import read_tables
 
+    start_validation_import()  # no-op when `csfacts run` started it already
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     run_id = _new_run_id(started)

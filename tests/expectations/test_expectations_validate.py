@@ -136,6 +136,13 @@ def test_data_docs_index_lists_the_suites(
     assert "csfacts_figures" in html and "run-critical" in html
     assert (reports_dir / "views" / "run-critical" / "figures.parquet").exists()
     assert not list((reports_dir / "gx").rglob("index.html"))  # no second (default) site
+    # one build after the checkpoint renders a result page and a suite page for every suite
+    suites = set(outcomes["critical"].results["suite"].to_list())
+    docs = reports_dir / "data_docs"
+    assert {p.parent.parent.name for p in (docs / "validations").glob("*/run-critical/*")} == suites
+    assert {p.stem for p in (docs / "expectations").glob("*.html")} >= suites
+    for suite in suites:
+        assert suite in html
 
 
 def test_consistency_suite_failures_are_exactly_the_fail_checks(outcomes: dict[str, ValidationOutcome]) -> None:
