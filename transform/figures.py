@@ -178,7 +178,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     )
     f = lambda k: pl.col(f"_{k}")  # noqa: E731
     is_time = pl.col("unit").is_in(TIME_UNITS)
-    approx = pl.coalesce(pl.when(~f("approx_blocked_before")).then(f("approx_b")), f("approx_a"))
+    approx = pl.coalesce(_rule_attr("approx"), pl.when(~f("approx_blocked_before")).then(f("approx_b")), f("approx_a"))
     # 'over three years' scopes a duration; it is not a qualifier of it.
     approx = pl.when(is_time & ~pl.col("rule_id").is_in(AGE_RULES) & before.str.ends_with("over ")).then(None).otherwise(approx)
     c = c.with_columns(approx=approx, _verb_dir=_dir_of(f("last_word")), _after_dir=_dir_of(f("after_word")))
@@ -206,6 +206,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when((pl.col("unit") == "multiplier") & f("as_earlier_after")).then(pl.lit("change"))
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
+        .when(saving).then(pl.lit("change"))
         .when(f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")).then(pl.lit("target"))
         .when(f("future_before") & f("future_after")).then(pl.lit("target"))
         .when(is_from).then(pl.lit("from"))
@@ -275,10 +276,16 @@ def _drop_helpers(c: pl.DataFrame) -> pl.DataFrame:
 
 def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     """A level figure inherits the role and direction of a change figure of the same unit when joined to it
-    ('cut by 40 per cent and 12 per cent') or compared with it ('by 15.5%, nearly double the national rate of 8.6%')."""
+    ('cut by 40 per cent and 12 per cent') or compared with it ('by 15.5%, nearly double the national rate of 8.6%').
+    A figure joined by 'and'/'or' to one qualified 'around' (or 'approximately', 'nearly') shares the qualifier."""
     q = cues()
-    c = _neighbours(c, shadow, ("role", "direction", "unit"), -1)
+    c = _neighbours(c, shadow, ("role", "direction", "unit", "approx"), -1)
     c = _neighbours(c, shadow, ("role", "direction"), -1, by=("doc_id", "unit"), tag="u")
+    shared_approx = (
+        pl.col("approx").is_null() & (pl.col("_unit-1") == pl.col("unit"))
+        & pl.col("_approx-1").str.contains(q["approx_shared"]) & pl.col("_gap-1").str.contains(q["approx_coordination_gap"])
+    ).fill_null(False)
+    c = c.with_columns(approx=pl.when(shared_approx).then(pl.col("_approx-1")).otherwise(pl.col("approx")))
     joined = (
         (pl.col("_role-1") == "change") & (pl.col("_unit-1") == pl.col("unit"))
         & pl.col("_gap-1").str.contains(q["coordination_before"])
@@ -326,14 +333,18 @@ def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         on=["doc_id", "s"], how="left",
     )
     # the first figure's year, or 'now' (9999) when it has none: 'under 8% now, compared with a quarter in 2015'
+    by_year = pl.col("_after").str.extract(q["compared_by_after"], 1).cast(pl.Int64, strict=False)
     first_year = pl.coalesce(
         pl.col("_gap1").str.extract(q["compared_gap"], 1).cast(pl.Int64, strict=False),
         pl.when(pl.col("_gap1").str.contains(q["compared_plain_gap"])).then(pl.lit(9999, dtype=pl.Int64)),
+        pl.when(by_year.shift(-1).over("doc_id").is_not_null())
+        .then(pl.col("_gap1").str.extract(q["compared_and_gap"], 1).cast(pl.Int64, strict=False)),
     )
     # the second figure's year; a time before the first figure's ('twelve months earlier') sorts before any year
     second_year = pl.coalesce(
         pl.col("_after").str.extract(q["compared_after"], 1).cast(pl.Int64, strict=False),
         pl.when(pl.col("_after").str.contains(q["compared_earlier_after"])).then(pl.lit(1, dtype=pl.Int64)),
+        by_year,
     )
     c = c.with_columns(_fy=first_year, _sy=second_year)
     c = c.with_columns(_sy1=pl.col("_sy").shift(-1).over("doc_id"), _fy_prev=pl.col("_fy").shift(1).over("doc_id"))
@@ -506,6 +517,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _rate=line.str.extract(lay["rate_header"], 1),
         _pct=line.str.contains(lay["percent_header"]),
         _target=line.str.extract(lay["target_column"], 1).str.count_matches(r"\|"),
+        _gtarget=line.str.extract(lay["gap_target_column"], 1).str.count_matches(lay["gap_cell"]),
     )
     blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
     grid = pl.col("_cols") & ~prose
@@ -518,13 +530,21 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     decl = decl.when(prose).then(pl.lit(""))
     # the lines after a heading that lists its columns are its rows, up to a blank line or a line of prose
     in_grid = pl.when(grid).then(True).when(prose).then(False)
-    target_col = pl.when(grid & pl.col("_target").is_not_null()).then(pl.col("_target")).when(prose | grid).then(-1)
+    # the column of targets counted from the right: '|' cells of a grid heading, or wide-gap cells of a heading row
+    gap_head = pl.col("row") & ~prose & ~grid & pl.col("_gtarget").is_not_null()
+    target_col = (
+        pl.when(grid & pl.col("_target").is_not_null()).then(pl.col("_target"))
+        .when(gap_head).then(pl.col("_gtarget"))
+        .when(prose | grid).then(-1)
+    )
+    target_gap = pl.when(gap_head).then(True).when(prose | grid).then(False)
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
     zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
     d = d.with_columns(
         _decl=decl.forward_fill().shift(1).over("doc_id"),
         _grid=in_grid.forward_fill().shift(1).over("doc_id").fill_null(False),
         _tcol=target_col.forward_fill().shift(1).over("doc_id"),
+        _tgap=target_gap.forward_fill().shift(1).over("doc_id").fill_null(False),
         _title=title.forward_fill().over("doc_id"),
         _zone=zone.forward_fill().over("doc_id").fill_null(False),
         _prev=line.shift(1).over("doc_id").fill_null(""),
@@ -536,11 +556,13 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         tbl_den=decl_now.str.extract(r"^[^|]*\|([^|]+)\|", 1),
         tbl_pct=decl_now.str.ends_with("%").fill_null(False),
         tbl_tcol=pl.when(pl.col("row") & ~prose & (pl.col("_tcol") >= 0)).then(pl.col("_tcol")),
+        tbl_tgap=pl.col("_tgap"),
         tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
         prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
     ).select(
-        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_change", "prev_closed", "prev_item"
+        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_change", "prev_closed",
+        "prev_item",
     )
 
 
@@ -581,8 +603,10 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
         pl.col("_prefix").str.extract(lay["time_label"], 1).str.to_lowercase()
     )
     # a cell's column counted from the right: the cells after it on its line
-    cells_after = pl.when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|")).otherwise(
-        pl.col("_suffix").str.count_matches(r"\S+")
+    cells_after = (
+        pl.when(pl.col("tbl_tgap")).then(pl.col("_suffix").str.count_matches(lay["gap_cell"]))
+        .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
+        .otherwise(pl.col("_suffix").str.count_matches(r"\S+"))
     )
     c = c.with_columns(
         value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
@@ -594,14 +618,18 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
         tbl_change=pl.col("tbl_change").fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
     )
-    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "prev_closed", "prev_item")
+    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "prev_closed",
+                  "prev_item")
 
 
 def _table_roles(c: pl.DataFrame) -> pl.DataFrame:
     """A number in a table row states a level (a signed one keeps its direction), unless its heading speaks of
     change; prose cues read across flattened cells do not apply."""
     signed = pl.col("sign").is_not_null()
-    cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change"))
+    # a role the rule itself sets ('18+ weeks' is a threshold), or a duration scoping its row label ('plans issued
+    # within 20 weeks'), is not a cell value
+    label = _rule_attr("role").is_not_null() | (pl.col("unit").is_in(TIME_UNITS) & (pl.col("role") == "other"))
+    cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change")) & ~label
     return c.with_columns(
         role=pl.when(pl.col("tbl_target")).then(pl.lit("target")).when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
         direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))

@@ -12,7 +12,9 @@ Attribution, in order:
    judged adequate', 'found us to be good'): the first council run of the nearest earlier sentence
    that names one (its council owning services, 'the Isle of Wight’s services', if any), within RECENT_CHARS (FIRST_PERSON_CHARS when the sentence says we/us/our,
    since an author's own council is named once at the head of its section); a sentence about
-   'the county council' looks only at county councils.
+   'the county council' looks only at county councils, and one about 'the council' means the
+   council named more often than any other in the RECENT_CHARS before it (a tie falls back to
+   the nearest earlier sentence).
 A rating introduced by an intention ('the plan to reach a Good rating') is an
 aim, not a judgement, and is dropped. A rating joined to the previous one by 'or' ('rated
 Good or Outstanding') is a floor, not a second judgement: only the first is kept.
@@ -181,13 +183,33 @@ def _earlier_sentence(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
     ref = _ref()
     window = pl.when(pl.col("sent_text").str.contains(ref["first_person"])).then(FIRST_PERSON_CHARS).otherwise(RECENT_CHARS)
     county = pl.col("sent_text").str.contains(ref["county_anaphor"])
+    council = ~county & pl.col("sent_text").str.contains(ref["council_anaphor"])
+    principal = _principal(c.filter(council), runs)
+    rest = c.filter(~county).join(principal.select("doc_id", "s"), on=["doc_id", "s"], how="anti")
     picked = pl.concat(
         [
-            _nearest_head(c.filter(~county), runs, window),
+            _nearest_head(rest, runs, window),
             _nearest_head(c.filter(county), runs.filter(pl.col("la_type") == "county"), window),
         ]
     )
-    return _run_members(picked, runs)
+    return pl.concat([_run_members(picked, runs), principal], how="diagonal_relaxed")
+
+
+def _principal(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
+    """Ratings of 'the council': the council named more often than any other in the RECENT_CHARS before
+    the rating's sentence (none on a tie); one row per rating with canonical and gss_code."""
+    named = runs.select("doc_id", "canonical", "gss_code", "a_s")
+    recent = (
+        c.select("doc_id", "s", "ss").join(named, on="doc_id", how="inner")
+        .filter((pl.col("a_s") < pl.col("ss")) & (pl.col("ss") - pl.col("a_s") <= RECENT_CHARS))
+        .group_by("doc_id", "s", "canonical", "gss_code")
+        .agg(pl.len().alias("_n"))
+        .sort("_n", descending=True)
+        .group_by("doc_id", "s", maintain_order=True)
+        .agg(pl.col("canonical", "gss_code").first(), pl.col("_n").first(), pl.col("_n").slice(1, 1).first().alias("_next"))
+        .filter(pl.col("_next").is_null() | (pl.col("_n") > pl.col("_next")))
+    )
+    return c.join(recent.drop("_n", "_next"), on=["doc_id", "s"], how="inner")
 
 
 def _nearest_head(c: pl.DataFrame, runs: pl.DataFrame, window: pl.Expr) -> pl.DataFrame:

@@ -46,6 +46,9 @@ def mentions(text: str) -> list[tuple[str, str, str | None, str | None, str]]:
         ("Area\nShare\nSalford14.5%\n", "Salford", "Salford", "E08000006", "metropolitan_borough", "AUTH-NAME"),
         # a name that needs a council word counts bare when listed with councils
         ("Carers in Ealing, Brent and Harrow can apply.", "Brent", "Brent", "E09000005", "london_borough", "AUTH-LISTED"),
+        # common abbreviations
+        ("A lead member at CWAC said so.", "CWAC", "Cheshire West and Chester", "E06000050", "unitary", "AUTH-NAME"),
+        ("RBKC and H&F share a team.", "H&F", "Hammersmith and Fulham", "E09000013", "london_borough", "AUTH-NAME"),
         # created after the 2021 ONS boundaries
         ("Westmorland and Furness agreed.", "Westmorland and Furness", "Westmorland and Furness", "E06000064", "unitary", "AUTH-NAME"),
     ],

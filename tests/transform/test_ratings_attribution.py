@@ -93,3 +93,11 @@ def test_achieved_rating_is_a_judgement():
 def test_heading_line_is_its_own_sentence():
     text = "4 - Bolton Council\n\nServices in Wigan were rated good by Ofsted."
     assert ratings(text) == {("Wigan", "good")}
+
+
+def test_the_council_means_the_council_named_most_recently_often():
+    text = (
+        "Harrow Council will open the new unit in May. Harrow Council says demand is high. "
+        "Brent Council pulled out in 2022. The council's services were rated good by Ofsted in 2023."
+    )
+    assert ratings(text) == {("Harrow", "good")}
