@@ -496,6 +496,35 @@ def _difference_of_percents(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFra
     ))
 
 
+def _unit_token(text: pl.Expr, lay: dict) -> pl.Expr:
+    """The unit a heading text declares, as a token: '£m' / '£bn' / ... (money and its scale), '/10,000' (a rate
+    per population) or '%'; null when it declares none."""
+    money = pl.coalesce(text.str.extract(lay["money_header"], 1), text.str.extract(lay["money_header"], 2))
+    return pl.coalesce(
+        pl.lit("£") + money.str.to_lowercase(),
+        pl.lit("/") + text.str.extract(lay["rate_header"], 1),
+        pl.when(text.str.contains(lay["percent_header"]) | text.str.contains(lay["percent_cell"])).then(pl.lit("%")),
+    )
+
+
+def _column_units(line: pl.Expr, lay: dict) -> pl.Expr:
+    """Units of a heading's columns counted from the right (index 0 = last column): its cells split at '|' or at
+    wide gaps, each with the unit token it declares, or null."""
+    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.replace_all(lay["gap_split"], "|")).str.split("|")
+    return cells.list.reverse().list.eval(_unit_token(pl.element(), lay))
+
+
+def _ordered_units(line: pl.Expr, lay: dict) -> pl.Expr:
+    """Units declared in a heading without cell separators, right to left ('... (£m) ... (%)' -> ['%', '£m']):
+    they belong to the last numbers of each row, in order."""
+    return line.str.extract_all(lay["unit_marker"]).list.reverse().list.eval(_unit_token(pl.element(), lay))
+
+
+def _numbers_in(text: pl.Expr, lay: dict) -> pl.Expr:
+    """How many whitespace-separated tokens of `text` are numbers."""
+    return text.str.extract_all(r"\S+").list.eval(pl.element().str.contains(lay["numeric_token"])).list.sum()
+
+
 def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     """One row per line of each document's original text: doc_id, ln (line number), ls (start offset), line, and
     the layout flags of cues.yaml `layout` carried down the document (table heading unit, footnote block)."""
@@ -518,6 +547,9 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _pct=line.str.contains(lay["percent_header"]),
         _target=line.str.extract(lay["target_column"], 1).str.count_matches(r"\|"),
         _gtarget=line.str.extract(lay["gap_target_column"], 1).str.count_matches(lay["gap_cell"]),
+        _ucols=_column_units(line, lay),
+        _uord=_ordered_units(line, lay),
+        _numeric_cell=line.str.contains(lay["numeric_cell"]),
     )
     blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
     grid = pl.col("_cols") & ~prose
@@ -538,6 +570,13 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         .when(prose | grid).then(-1)
     )
     target_gap = pl.when(gap_head).then(True).when(prose | grid).then(False)
+    # a heading of units per column: cells (at '|' or wide gaps) without a number in them, some declaring a unit;
+    # or a heading that declares two or more units in a row, for the last numbers of each row
+    no_units = pl.lit(None, dtype=pl.List(pl.String))
+    cell_head = ~prose & (grid | pl.col("row")) & ~pl.col("_numeric_cell") & (pl.col("_ucols").list.drop_nulls().list.len() > 0)
+    ord_head = ~prose & ~pl.col("row") & ~grid & (pl.col("_uord").list.drop_nulls().list.len() >= 2)
+    ucols = pl.when(cell_head).then(pl.col("_ucols")).when(ord_head).then(pl.col("_uord")).when(prose).then(no_units)
+    ukind = pl.when(cell_head).then(pl.lit("cell")).when(ord_head).then(pl.lit("num")).when(prose).then(pl.lit(""))
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
     zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
     d = d.with_columns(
@@ -545,11 +584,15 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _grid=in_grid.forward_fill().shift(1).over("doc_id").fill_null(False),
         _tcol=target_col.forward_fill().shift(1).over("doc_id"),
         _tgap=target_gap.forward_fill().shift(1).over("doc_id").fill_null(False),
+        _uc=ucols.forward_fill().shift(1).over("doc_id"),
+        _uk=ukind.forward_fill().shift(1).over("doc_id").fill_null(""),
         _title=title.forward_fill().over("doc_id"),
         _zone=zone.forward_fill().over("doc_id").fill_null(False),
         _prev=line.shift(1).over("doc_id").fill_null(""),
     )
-    d = d.with_columns(row=pl.col("row") | (pl.col("_grid") & ~prose))
+    # under a heading of ordered units, a line of two or more numbers is a row even with single spaces
+    ord_row = (pl.col("_uk") == "num") & ~prose & (_numbers_in(line, lay) >= 2)
+    d = d.with_columns(row=pl.col("row") | (pl.col("_grid") & ~prose) | ord_row)
     decl_now = pl.when(pl.col("row") & ~prose & (pl.col("_decl") != "")).then(pl.col("_decl"))
     return d.with_columns(
         tbl_money=decl_now.str.extract(r"^([^|]+)\|", 1),
@@ -557,12 +600,14 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         tbl_pct=decl_now.str.ends_with("%").fill_null(False),
         tbl_tcol=pl.when(pl.col("row") & ~prose & (pl.col("_tcol") >= 0)).then(pl.col("_tcol")),
         tbl_tgap=pl.col("_tgap"),
+        tbl_ucols=pl.when(pl.col("row") & ~prose & (pl.col("_uk") != "")).then(pl.col("_uc")),
+        tbl_ukind=pl.when(pl.col("row") & ~prose).then(pl.col("_uk")).fill_null(""),
         tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
         prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
     ).select(
-        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_change", "prev_closed",
-        "prev_item",
+        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind",
+        "tbl_change", "prev_closed", "prev_item",
     )
 
 
@@ -595,6 +640,26 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
     ).str.contains(lay["section_after"])
     c = c.filter(~(listed | footnote | section).fill_null(False))
     bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
+    # a heading with units per column decides alone: the unit of the number's column (counted from the right)
+    column = (
+        pl.when(pl.col("tbl_ukind") == "num").then(_numbers_in(pl.col("_suffix"), lay))
+        .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
+        .otherwise(pl.col("_suffix").str.count_matches(lay["gap_cell"]))
+    )
+    by_column = pl.col("tbl_ucols").is_not_null()
+    token = pl.col("tbl_ucols").list.get(column, null_on_oob=True)
+    c = c.with_columns(
+        tbl_money=pl.when(by_column).then(token.str.extract(r"^£(.+)$", 1)).otherwise(pl.col("tbl_money")),
+        tbl_den=pl.when(by_column).then(token.str.extract(r"^/(.+)$", 1)).otherwise(pl.col("tbl_den")),
+        tbl_pct=pl.when(by_column).then(token == "%").otherwise(pl.col("tbl_pct")).fill_null(False),
+    )
+    # a row label declaring a unit ('Re-referrals (%)', 'Children in care per 10,000') makes its bare numbers so
+    label_pct = pl.col("row") & pl.col("_prefix").str.contains(lay["percent_header"])
+    label_den = pl.when(pl.col("row")).then(pl.col("_prefix").str.extract(lay["rate_header"], 1))
+    c = c.with_columns(
+        tbl_pct=pl.col("tbl_pct") | (label_pct & pl.col("tbl_money").is_null() & pl.col("tbl_den").is_null()).fill_null(False),
+        tbl_den=pl.coalesce(pl.col("tbl_den"), pl.when(pl.col("tbl_money").is_null() & ~pl.col("tbl_pct")).then(label_den)),
+    )
     money = bare & pl.col("tbl_money").is_not_null()
     rate = bare & pl.col("tbl_den").is_not_null() & ~money
     pct = (bare & pl.col("tbl_pct") & ~money & ~rate).fill_null(False)
@@ -618,8 +683,8 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
         tbl_change=pl.col("tbl_change").fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
     )
-    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "prev_closed",
-                  "prev_item")
+    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
+                  "tbl_ukind", "prev_closed", "prev_item")
 
 
 def _table_roles(c: pl.DataFrame) -> pl.DataFrame:
