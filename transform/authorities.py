@@ -95,11 +95,14 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
     """Authority mentions in shadow offsets: doc_id, s, e, form (the name part), rule_id.
 
     Names that need a council word ('Brent') also count bare when listed next to a council
-    ('Barnet, Brent and Harrow'); a name followed by a postcode is an address and is skipped.
+    ('Barnet, Brent and Harrow'); a name followed by a postcode is an address, a bare name followed by
+    a place noun ('Westminster Hall') is a place, and one after a title ('Cllr Pete Harrow') a person:
+    all are skipped.
     """
     free_re, bound_re, listed_re = _patterns()
     ref = load_yaml("authorities.yaml")
     joiner, address = re.compile(ref["list_joiner"]), re.compile(ref["address_after"])
+    place, person = re.compile(ref["place_after"]), re.compile(ref["person_before"])
     rows: dict[str, list] = {"doc_id": [], "s": [], "e": [], "form": [], "rule_id": []}
     for doc_id, text in shadow.select("doc_id", "shadow").iter_rows():
         taken: list[tuple[int, int]] = []
@@ -110,12 +113,14 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
                 s, e = m.span()
                 if any(s < b and a < e for a, b in taken) or address.match(text, e):
                     continue
+                has_word = m.groupdict().get("prefix") or m.groupdict().get("suffix")
+                if not has_word and (place.match(text, e) or person.search(text[max(0, s - 40):s])):
+                    continue
                 name = m.group("name") or m.groupdict().get("name2")
                 rows["doc_id"].append(doc_id)
                 rows["s"].append(s)
                 rows["e"].append(e)
                 rows["form"].append(name)
-                has_word = m.groupdict().get("prefix") or m.groupdict().get("suffix")
                 rows["rule_id"].append("AUTH-COUNCIL-WORD" if has_word else rule_id)
                 taken.append((s, e))
     return pl.DataFrame(rows, schema={"doc_id": pl.String, "s": pl.Int64, "e": pl.Int64, "form": pl.String, "rule_id": pl.String})

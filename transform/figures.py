@@ -638,7 +638,8 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
     section = pl.col("match").str.contains(lay["section_number"]) & pl.col("_prefix").str.contains(lay["blank_line"]) & pl.col(
         "_suffix"
     ).str.contains(lay["section_after"])
-    c = c.filter(~(listed | footnote | section).fill_null(False))
+    inline_item = small & pl.col("_prefix").str.contains(lay["inline_item_before"]) & pl.col("_suffix").str.contains(lay["inline_item_after"])
+    c = c.filter(~(listed | footnote | section | inline_item).fill_null(False))
     bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
     # a heading with units per column decides alone: the unit of the number's column (counted from the right)
     column = (
@@ -682,6 +683,17 @@ def _layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> p
         tbl_cell=pl.col("row").fill_null(False),
         tbl_change=pl.col("tbl_change").fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
+    )
+    # an amount in brackets as a whole table cell ('Legal costs   (£0.4m)') is negative, brackets included
+    negative = (
+        pl.col("row") & pl.col("sign").is_null() & pl.col("_prefix").str.contains(lay["bracket_open"])
+        & pl.col("_suffix").str.contains(lay["bracket_close"])
+    ).fill_null(False)
+    c = c.with_columns(
+        value=pl.when(negative).then(-pl.col("value")).otherwise(pl.col("value")),
+        sign=pl.when(negative).then(pl.lit("-")).otherwise(pl.col("sign")),
+        s=pl.when(negative).then(pl.col("s") - 1).otherwise(pl.col("s")),
+        e=pl.when(negative).then(pl.col("e") + 1).otherwise(pl.col("e")),
     )
     return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
                   "tbl_ukind", "prev_closed", "prev_item")

@@ -86,8 +86,12 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
     d1, d2 = pl.col("d1").cast(pl.Int32), pl.col("d2").cast(pl.Int32)
     fy2_end = _year2("y2", "y2b")
     has_year = pl.col("y1").is_not_null()
+    # a statistical 'reporting year 2024' ends with the fiscal year in that year (April 2023 - March 2024)
+    reporting = pl.col("rule_id") == "PER-REPORTING-YEAR"
+    ry = pl.col("y2").cast(pl.Int32)
     start = (
-        pl.when(~has_year).then(None)
+        pl.when(reporting).then(_date(ry - 1, fy, 1))
+        .when(~has_year).then(None)
         .when(pl.col("rule_id").is_in(["PER-DATE", "PER-DATE-RANGE"])).then(_date(y1, m1, d1))
         .when(pl.col("kind") == "month").then(_date(y1, m1, 1))
         .when(pl.col("rule_id") == "PER-MONTH-RANGE").then(_date(y1, m1, 1))
@@ -95,7 +99,8 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("kind").is_in(["year", "year_range"])).then(_date(y1, 1, 1))
     )
     end = (
-        pl.when(~has_year | (pl.col("rule_id") == "PER-SINCE")).then(None)
+        pl.when(reporting).then(_date(ry, fy, 1).dt.offset_by("-1d"))
+        .when(~has_year | (pl.col("rule_id") == "PER-SINCE")).then(None)
         .when(pl.col("rule_id") == "PER-DATE").then(_date(y1, m1, d1))
         .when(pl.col("rule_id") == "PER-DATE-RANGE").then(_date(y2, m2, d2))
         .when(pl.col("rule_id") == "PER-MONTH-RANGE").then(_month_end(y2, m2))

@@ -15,6 +15,8 @@ Attribution, in order:
    'the county council' looks only at county councils, and one about 'the council' means the
    council named more often than any other in the RECENT_CHARS before it (a tie falls back to
    the nearest earlier sentence).
+4. a judgement line of an inspection table ('Overall effectiveness  Good') with no council named
+   near it judges the document's principal council (the one it names most often).
 A rating introduced by an intention ('the plan to reach a Good rating') is an
 aim, not a judgement, and is dropped. A rating joined to the previous one by 'or' ('rated
 Good or Outstanding') is a floor, not a second judgement: only the first is kept.
@@ -33,6 +35,8 @@ from transform.rules import rules_for
 from transform.scan import drop_overlaps, scan
 
 RECENT_CHARS = 1200
+# Rules whose rating, when no council is named near it, judges the document's principal council.
+DOCUMENT_RULES = ("RAT-JUDGEMENT-TABLE",)
 FIRST_PERSON_CHARS = 6000
 ASPIRATION_WINDOW = 40
 COLUMNS = ["rating_id", "doc_id", "start", "end", "text", "authority", "gss_code", "rating", "when", "rule_id", "sentence_id"]
@@ -59,7 +63,9 @@ def extract_ratings(
     is_group = pl.col("sent_text").str.contains(_ref()["group_nouns"])
     grouped = _group_members(rest.filter(is_group), runs, shadow)
     earlier = _earlier_sentence(rest.filter(~is_group), runs)
-    rated = pl.concat([same, grouped, earlier], how="diagonal_relaxed")
+    # an inspection's judgement line names no council: it judges the document's own (its principal council)
+    headings = rest.filter(pl.col("rule_id").is_in(DOCUMENT_RULES)).join(earlier.select("doc_id", "s").unique(), on=["doc_id", "s"], how="anti")
+    rated = pl.concat([same, grouped, earlier, _document_council(headings, runs)], how="diagonal_relaxed")
     when = _nearest_period(rated, periods)
     out = when.with_columns(
         start=pl.col("sent_start"),
@@ -193,6 +199,13 @@ def _earlier_sentence(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
         ]
     )
     return pl.concat([_run_members(picked, runs), principal], how="diagonal_relaxed")
+
+
+def _document_council(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
+    """Ratings of the council a document names most often (the first named of a tie)."""
+    counts = runs.group_by("doc_id", "canonical", "gss_code").agg(pl.len().alias("_n"), pl.col("a_s").min().alias("_first"))
+    top = counts.sort(["_n", "_first"], descending=[True, False]).group_by("doc_id", maintain_order=True).first()
+    return c.join(top.drop("_n", "_first"), on="doc_id", how="inner")
 
 
 def _principal(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:

@@ -67,6 +67,9 @@ def test_passing_examples(text, span, canonical, gss, la_type, rule):
         "Greater Manchester authorities share a team.",  # a region, not the city council
         "Oxford is a city.",  # districts need a council word
         "The council met in London.",
+        "The debate took place in Westminster Hall.",  # a building
+        "Opposition leader Cllr Pete Harrow spoke.",  # a person's surname
+        "Dr Kent chaired the panel.",
     ],
 )
 def test_failing_examples(text):

@@ -72,3 +72,15 @@ def test_row_label_declares_percent_or_rate():
 
 def test_denominator_in_a_row_label_is_not_a_figure():
     assert "10,000" not in figures_of(GAP)["text"].to_list()
+
+
+def test_bracketed_cell_is_an_accounting_negative():
+    text = "Variance by line:\n\n    Placements                  £2.1m\n    Legal costs                (£0.3m)\n\nIn prose a sum (£5m) is no negative."
+    cell = figure(text, "(£0.3m)")
+    assert (cell["value"], cell["unit"], cell["direction"]) == (-300_000.0, "GBP", "decrease")
+    assert figure(text, "£5m")["value"] == 5_000_000.0
+
+
+def test_numbering_of_items_run_together_on_one_line():
+    spans = figures_of("Most read: 1. Bus fares  2. School places  3. Libraries\n\nThe board met 12 times.")["text"].to_list()
+    assert spans == ["12"]

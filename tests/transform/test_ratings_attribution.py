@@ -101,3 +101,18 @@ def test_the_council_means_the_council_named_most_recently_often():
         "Brent Council pulled out in 2022. The council's services were rated good by Ofsted in 2023."
     )
     assert ratings(text) == {("Harrow", "good")}
+
+
+def test_judgement_line_far_from_any_council_judges_the_inspected_council():
+    filler = "Practice is steady and plans are reviewed on time. " * 30
+    text = (
+        "Ofsted inspection of Bolton children's services. Bolton Council was visited in May. "
+        + filler
+        + "\n\nThe experiences and progress of care leavers: good\n"
+    )
+    assert ("Bolton", "good") in ratings(text)
+
+
+def test_council_rows_of_a_pipe_table():
+    text = "Latest Ofsted judgements\n\n| Council | Judgement |\n|---|---|\n| Dudley | Good |\n| Walsall | Inadequate |\n"
+    assert ratings(text) == {("Dudley", "good"), ("Walsall", "inadequate")}
