@@ -140,6 +140,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     c = with_windows(c, shadow, width=120)
     # context stops at a bullet, and after the figure at a paragraph mark
     c = c.with_columns(
+        _bulleted=pl.col("before").str.contains(q["window_break"]),
         before=pl.col("before").str.replace(f"(?s)^.*{q['window_break']}", ""),
         after=pl.col("after").str.replace(f"(?s){q['window_break_after']}.*$", ""),
     )
@@ -155,12 +156,13 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
         "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
         "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before", "purpose_before",
-        "activity_before", "extra_before",
+        "activity_before", "extra_before", "overspend_before", "imperative_before",
     )
     flags_after = (
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
         "difference_after", "comparison_after", "than_after", "offset_after", "qualifier_next_after",
         "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after", "as_earlier_after", "extra_after", "rating_after",
+        "overspend_after",
     )
     inc, dec = q["increase_words"], q["decrease_words"]
     c = c.with_columns(
@@ -207,7 +209,10 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
         .when(saving).then(pl.lit("change"))
-        .when(f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")).then(pl.lit("target"))
+        .when(
+            f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")
+            | (f("imperative_before") & f("bulleted") & ~is_time)
+        ).then(pl.lit("target"))
         .when(f("future_before") & f("future_after")).then(pl.lit("target"))
         .when(is_from).then(pl.lit("from"))
         .when(is_to & f("target_after")).then(pl.lit("target"))
@@ -221,6 +226,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
         .when(pl.col("unit").is_in(["GBP", "count"]) & (f("extra_before") | f("extra_after"))).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
+        .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after"))).then(pl.lit("other"))
         .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
         .when(f("than_after") & ~f("qualifier_next_after")).then(pl.lit("other"))
         .when(f("threshold_before")).then(pl.lit("other"))
@@ -295,8 +301,9 @@ def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         & ~pl.col("_ugap-1").str.contains(q["sentence_break"])
     )
     inherit = (pl.col("role") == "level") & (joined | compared)
+    bracketed_other = (pl.col("role") == "level") & (pl.col("_role-1") == "other") & pl.col("_gap-1").str.contains(q["bracket_gap"])
     return _drop_helpers(c.with_columns(
-        role=pl.when(inherit).then(pl.lit("change")).otherwise(pl.col("role")),
+        role=pl.when(inherit).then(pl.lit("change")).when(bracketed_other.fill_null(False)).then(pl.lit("other")).otherwise(pl.col("role")),
         direction=pl.when(joined & inherit).then(pl.col("_direction-1"))
         .when(inherit).then(pl.col("_udirection-1")).otherwise(pl.col("direction")),
     ))
@@ -339,12 +346,14 @@ def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("_gap1").str.contains(q["compared_plain_gap"])).then(pl.lit(9999, dtype=pl.Int64)),
         pl.when(by_year.shift(-1).over("doc_id").is_not_null())
         .then(pl.col("_gap1").str.extract(q["compared_and_gap"], 1).cast(pl.Int64, strict=False)),
+        pl.when(pl.col("_gap1").str.contains(q["earlier_gap"])).then(pl.lit(9999, dtype=pl.Int64)),
     )
     # the second figure's year; a time before the first figure's ('twelve months earlier') sorts before any year
     second_year = pl.coalesce(
         pl.col("_after").str.extract(q["compared_after"], 1).cast(pl.Int64, strict=False),
         pl.when(pl.col("_after").str.contains(q["compared_earlier_after"])).then(pl.lit(1, dtype=pl.Int64)),
         by_year,
+        pl.when(pl.col("_gap-1").str.contains(q["earlier_gap"])).then(pl.lit(1, dtype=pl.Int64)),
     )
     c = c.with_columns(_fy=first_year, _sy=second_year)
     c = c.with_columns(_sy1=pl.col("_sy").shift(-1).over("doc_id"), _fy_prev=pl.col("_fy").shift(1).over("doc_id"))

@@ -79,3 +79,38 @@ def test_dated_levels_joined_by_and_in_stay_levels():
 def test_glued_chart_percentages_are_figures_not_footnotes():
     spans = figures_of("Spend by area\n\nFostering31%Residential12%Early help9%\n")["text"].to_list()
     assert spans == ["31%", "12%", "9%"]
+
+
+def test_spending_beyond_budget_is_other():
+    text = "The outturn is £98.2m, an overspend of £6.4m (7.0%). Essex expects to overspend by £3.1m this year."
+    assert figure(text, "£98.2m")["role"] == "level"
+    assert figure(text, "£6.4m")["role"] == "other"
+    assert figure(text, "7.0%")["role"] == "other"
+    assert figure(text, "£3.1m")["role"] == "other"
+
+
+def test_a_rising_overspend_is_still_a_change():
+    assert role_of("The overspend rose by £2m in the quarter.", "£2m") == ("change", "increase")
+
+
+def test_earlier_figure_stated_after_the_later_one():
+    text = "The trust looked after 512 children in May; a year earlier the total was 470."
+    assert role_of(text, "512") == ("to", "increase")
+    assert role_of(text, "470") == ("from", "increase")
+
+
+def test_imperative_bullets_are_targets_but_not_their_durations():
+    text = "Our plan for next year\n\n• Recruit 25 more adopters over three years\n• Cut agency use to 10%\n"
+    assert figure(text, "25")["role"] == "target"
+    assert figure(text, "10%")["role"] == "target"
+    assert figure(text, "three years")["role"] != "target"
+
+
+def test_by_a_half_and_by_an_average_of_are_changes():
+    assert role_of("Waiting lists have fallen by a half since 2020.", "half") == ("change", "decrease")
+    assert role_of("Fees rose by an average of 6% last year.", "6%") == ("change", "increase")
+
+
+def role_of(text: str, span: str) -> tuple:
+    f = figure(text, span)
+    return f["role"], f["direction"]
