@@ -1,0 +1,236 @@
+"""Table layout of figures: the original text's lines, which the shadow flattens.
+
+`layout` drops list, section and footnote numbering at the start of a line and numbers run
+together as items; gives the bare numbers of table rows the unit their heading declares (a
+unit for the whole table, units per column for '|' and wide-gap headings, units in order for
+the last numbers of each row, or a unit in the row's label); marks table cells and the
+column of targets; and reads a bracketed cell as an accounting negative. `table_roles` then
+makes cell values levels (or targets), since prose cues read across flattened cells do not
+apply.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transform.figure_cues import TIME_UNITS, cues, rule_attr
+from transform.numbers import digits_value, lookup
+from transform.shadow import to_original
+
+
+def _unit_token(text: pl.Expr, lay: dict) -> pl.Expr:
+    """The unit a heading text declares, as a token: '£m' / '£bn' / ... (money and its scale), '/10,000' (a rate
+    per population) or '%'; null when it declares none."""
+    money = pl.coalesce(text.str.extract(lay["money_header"], 1), text.str.extract(lay["money_header"], 2))
+    return pl.coalesce(
+        pl.lit("£") + money.str.to_lowercase(),
+        pl.lit("/") + text.str.extract(lay["rate_header"], 1),
+        pl.when(text.str.contains(lay["percent_header"]) | text.str.contains(lay["percent_cell"])).then(pl.lit("%")),
+    )
+
+
+def _column_units(line: pl.Expr, lay: dict) -> pl.Expr:
+    """Units of a heading's columns counted from the right (index 0 = last column): its cells split at '|' or at
+    wide gaps, each with the unit token it declares, or null."""
+    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.replace_all(lay["gap_split"], "|")).str.split("|")
+    return cells.list.reverse().list.eval(_unit_token(pl.element(), lay))
+
+
+def _ordered_units(line: pl.Expr, lay: dict) -> pl.Expr:
+    """Units declared in a heading without cell separators, right to left ('... (£m) ... (%)' -> ['%', '£m']):
+    they belong to the last numbers of each row, in order."""
+    return line.str.extract_all(lay["unit_marker"]).list.reverse().list.eval(_unit_token(pl.element(), lay))
+
+
+def _numbers_in(text: pl.Expr, lay: dict) -> pl.Expr:
+    """How many whitespace-separated tokens of `text` are numbers."""
+    return text.str.extract_all(r"\S+").list.eval(pl.element().str.contains(lay["numeric_token"])).list.sum()
+
+
+def _lines(documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per line of each document's original text: doc_id, ln (line number), ls (start offset), line, and
+    the layout flags of cues.yaml `layout` carried down the document (table heading unit, footnote block)."""
+    lay = cues()["layout"]
+    d = documents.filter(pl.col("status") == "ok").select("doc_id", pl.col("text").str.split("\n").alias("line"))
+    d = d.explode("line").with_columns(_len=pl.col("line").str.len_chars() + 1)
+    d = d.with_columns(
+        ls=(pl.col("_len").cum_sum() - pl.col("_len")).over("doc_id"),
+        ln=pl.int_range(pl.len()).over("doc_id"),
+    )
+    line = pl.col("line")
+    d = d.with_columns(
+        _blank=line.str.contains(lay["blank_line"]),
+        _rule=line.str.contains(lay["footnote_rule"]),
+        _sentence=line.str.contains(lay["sentence_line"]) & ~line.str.contains(lay["table_caption"]),
+        _cols=line.str.contains(lay["column_header"]),
+        row=line.str.contains(lay["table_row"]) & ~line.str.contains(lay["section_lead"]),
+        _money=pl.coalesce(line.str.extract(lay["money_header"], 1), line.str.extract(lay["money_header"], 2)),
+        _rate=line.str.extract(lay["rate_header"], 1),
+        _pct=line.str.contains(lay["percent_header"]),
+        _target=line.str.extract(lay["target_column"], 1).str.count_matches(r"\|"),
+        _gtarget=line.str.extract(lay["gap_target_column"], 1).str.count_matches(lay["gap_cell"]),
+        _ucols=_column_units(line, lay),
+        _uord=_ordered_units(line, lay),
+        _numeric_cell=line.str.contains(lay["numeric_cell"]),
+    )
+    blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
+    grid = pl.col("_cols") & ~prose
+    header = ~prose & (~pl.col("row") | grid) & (pl.col("_money").is_not_null() | pl.col("_rate").is_not_null() | pl.col("_pct"))
+    # a heading's unit holds for the lines after it until a blank line or a line of prose
+    decl = pl.when(header).then(pl.concat_str(
+        pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null(""), pl.lit("|"),
+        pl.when(pl.col("_pct")).then(pl.lit("%")).otherwise(pl.lit("")),
+    ))
+    decl = decl.when(prose).then(pl.lit(""))
+    # the lines after a heading that lists its columns are its rows, up to a blank line or a line of prose
+    in_grid = pl.when(grid).then(True).when(prose).then(False)
+    # the column of targets counted from the right: '|' cells of a grid heading, or wide-gap cells of a heading row
+    gap_head = pl.col("row") & ~prose & ~grid & pl.col("_gtarget").is_not_null()
+    target_col = (
+        pl.when(grid & pl.col("_target").is_not_null()).then(pl.col("_target"))
+        .when(gap_head).then(pl.col("_gtarget"))
+        .when(prose | grid).then(-1)
+    )
+    target_gap = pl.when(gap_head).then(True).when(prose | grid).then(False)
+    # a heading of units per column: cells (at '|' or wide gaps) without a number in them, some declaring a unit;
+    # or a heading that declares two or more units in a row, for the last numbers of each row
+    no_units = pl.lit(None, dtype=pl.List(pl.String))
+    cell_head = ~prose & (grid | pl.col("row")) & ~pl.col("_numeric_cell") & (pl.col("_ucols").list.drop_nulls().list.len() > 0)
+    ord_head = ~prose & ~pl.col("row") & ~grid & (pl.col("_uord").list.drop_nulls().list.len() >= 2)
+    ucols = pl.when(cell_head).then(pl.col("_ucols")).when(ord_head).then(pl.col("_uord")).when(prose).then(no_units)
+    ukind = pl.when(cell_head).then(pl.lit("cell")).when(ord_head).then(pl.lit("num")).when(prose).then(pl.lit(""))
+    title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
+    zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
+    d = d.with_columns(
+        _decl=decl.forward_fill().shift(1).over("doc_id"),
+        _grid=in_grid.forward_fill().shift(1).over("doc_id").fill_null(False),
+        _tcol=target_col.forward_fill().shift(1).over("doc_id"),
+        _tgap=target_gap.forward_fill().shift(1).over("doc_id").fill_null(False),
+        _uc=ucols.forward_fill().shift(1).over("doc_id"),
+        _uk=ukind.forward_fill().shift(1).over("doc_id").fill_null(""),
+        _title=title.forward_fill().over("doc_id"),
+        _zone=zone.forward_fill().over("doc_id").fill_null(False),
+        _prev=line.shift(1).over("doc_id").fill_null(""),
+    )
+    # under a heading of ordered units, a line of two or more numbers is a row even with single spaces
+    ord_row = (pl.col("_uk") == "num") & ~prose & (_numbers_in(line, lay) >= 2)
+    d = d.with_columns(row=pl.col("row") | (pl.col("_grid") & ~prose) | ord_row)
+    decl_now = pl.when(pl.col("row") & ~prose & (pl.col("_decl") != "")).then(pl.col("_decl"))
+    return d.with_columns(
+        tbl_money=decl_now.str.extract(r"^([^|]+)\|", 1),
+        tbl_den=decl_now.str.extract(r"^[^|]*\|([^|]+)\|", 1),
+        tbl_pct=decl_now.str.ends_with("%").fill_null(False),
+        tbl_tcol=pl.when(pl.col("row") & ~prose & (pl.col("_tcol") >= 0)).then(pl.col("_tcol")),
+        tbl_tgap=pl.col("_tgap"),
+        tbl_ucols=pl.when(pl.col("row") & ~prose & (pl.col("_uk") != "")).then(pl.col("_uc")),
+        tbl_ukind=pl.when(pl.col("row") & ~prose).then(pl.col("_uk")).fill_null(""),
+        tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
+        prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
+        prev_item=pl.col("_prev").str.contains(lay["item_line"]),
+    ).select(
+        "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind",
+        "tbl_change", "prev_closed", "prev_item",
+    )
+
+
+def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFrame:
+    """Line layout of the original text, which the shadow flattens: drop list, section and footnote numbering at
+    the start of a line; give the bare numbers of table rows the unit their heading declares ('(£m)' -> GBP
+    scaled by a million; 'per 10,000 children' -> a rate) and mark table cells (`tbl_cell`, `tbl_change`)."""
+    lay = cues()["layout"]
+    pos = to_original(c.select("doc_id", "s", "e"), breaks).select("doc_id", "s", "start", "end")
+    pos = pos.sort("start").join_asof(
+        _lines(documents).sort("ls"), left_on="start", right_on="ls", by="doc_id", strategy="backward", check_sortedness=False
+    )
+    col = pl.col("start") - pl.col("ls")
+    pos = pos.with_columns(
+        _prefix=pl.col("line").str.slice(0, col),
+        _suffix=pl.col("line").str.slice(col + pl.col("end") - pl.col("start")),
+    )
+    c = c.join(pos.drop("start", "end", "line", "ls"), on=["doc_id", "s"], how="left")
+    small = pl.col("match").str.contains(r"^\d{1,2}$")
+    at_line_start = pl.col("_prefix").str.contains(lay["line_start"])
+    dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
+    listed = small & at_line_start & pl.col("_suffix").str.contains(lay["list_after"]) & (
+        ~dotted | (pl.col("match") == "1") | pl.col("prev_closed") | pl.col("prev_item")
+    )
+    footnote = small & pl.col("_zone") & pl.col("_prefix").str.contains(lay["footnote_before"]) & pl.col("_suffix").str.contains(
+        lay["footnote_after"]
+    )
+    section = pl.col("match").str.contains(lay["section_number"]) & pl.col("_prefix").str.contains(lay["blank_line"]) & pl.col(
+        "_suffix"
+    ).str.contains(lay["section_after"])
+    inline_item = small & pl.col("_prefix").str.contains(lay["inline_item_before"]) & pl.col("_suffix").str.contains(lay["inline_item_after"])
+    c = c.filter(~(listed | footnote | section | inline_item).fill_null(False))
+    bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
+    # a heading with units per column decides alone: the unit of the number's column (counted from the right)
+    column = (
+        pl.when(pl.col("tbl_ukind") == "num").then(_numbers_in(pl.col("_suffix"), lay))
+        .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
+        .otherwise(pl.col("_suffix").str.count_matches(lay["gap_cell"]))
+    )
+    by_column = pl.col("tbl_ucols").is_not_null()
+    token = pl.col("tbl_ucols").list.get(column, null_on_oob=True)
+    c = c.with_columns(
+        tbl_money=pl.when(by_column).then(token.str.extract(r"^£(.+)$", 1)).otherwise(pl.col("tbl_money")),
+        tbl_den=pl.when(by_column).then(token.str.extract(r"^/(.+)$", 1)).otherwise(pl.col("tbl_den")),
+        tbl_pct=pl.when(by_column).then(token == "%").otherwise(pl.col("tbl_pct")).fill_null(False),
+    )
+    # a row label declaring a unit ('Re-referrals (%)', 'Children in care per 10,000') makes its bare numbers so
+    label_pct = pl.col("row") & pl.col("_prefix").str.contains(lay["percent_header"])
+    label_den = pl.when(pl.col("row")).then(pl.col("_prefix").str.extract(lay["rate_header"], 1))
+    c = c.with_columns(
+        tbl_pct=pl.col("tbl_pct") | (label_pct & pl.col("tbl_money").is_null() & pl.col("tbl_den").is_null()).fill_null(False),
+        tbl_den=pl.coalesce(pl.col("tbl_den"), pl.when(pl.col("tbl_money").is_null() & ~pl.col("tbl_pct")).then(label_den)),
+    )
+    money = bare & pl.col("tbl_money").is_not_null()
+    rate = bare & pl.col("tbl_den").is_not_null() & ~money
+    pct = (bare & pl.col("tbl_pct") & ~money & ~rate).fill_null(False)
+    per_worker = (bare & pl.col("row") & pl.col("_prefix").str.contains(lay["ratio_label"]) & ~money & ~rate & ~pct).fill_null(False)
+    time_unit = pl.when(bare & pl.col("row") & ~money & ~rate & ~pct & ~per_worker).then(
+        pl.col("_prefix").str.extract(lay["time_label"], 1).str.to_lowercase()
+    )
+    # a cell's column counted from the right: the cells after it on its line
+    cells_after = (
+        pl.when(pl.col("tbl_tgap")).then(pl.col("_suffix").str.count_matches(lay["gap_cell"]))
+        .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
+        .otherwise(pl.col("_suffix").str.count_matches(r"\S+"))
+    )
+    c = c.with_columns(
+        value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
+        .when(rate).then(pl.col("value") / digits_value("tbl_den")).otherwise(pl.col("value")),
+        unit=pl.when(money).then(pl.lit("GBP")).when(rate | per_worker).then(pl.lit("ratio"))
+        .when(pct).then(pl.lit("percent")).when(time_unit.is_not_null()).then(time_unit).otherwise(pl.col("unit")),
+        per_pop=pl.col("per_pop") | rate,
+        tbl_cell=pl.col("row").fill_null(False),
+        tbl_change=pl.col("tbl_change").fill_null(False),
+        tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
+    )
+    # an amount in brackets as a whole table cell ('Legal costs   (£0.4m)') is negative, brackets included
+    negative = (
+        pl.col("row") & pl.col("sign").is_null() & pl.col("_prefix").str.contains(lay["bracket_open"])
+        & pl.col("_suffix").str.contains(lay["bracket_close"])
+    ).fill_null(False)
+    c = c.with_columns(
+        value=pl.when(negative).then(-pl.col("value")).otherwise(pl.col("value")),
+        sign=pl.when(negative).then(pl.lit("-")).otherwise(pl.col("sign")),
+        s=pl.when(negative).then(pl.col("s") - 1).otherwise(pl.col("s")),
+        e=pl.when(negative).then(pl.col("e") + 1).otherwise(pl.col("e")),
+    )
+    return c.drop("_prefix", "_suffix", "_zone", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
+                  "tbl_ukind", "prev_closed", "prev_item")
+
+
+def table_roles(c: pl.DataFrame) -> pl.DataFrame:
+    """A number in a table row states a level (a signed one keeps its direction), unless its heading speaks of
+    change; prose cues read across flattened cells do not apply."""
+    signed = pl.col("sign").is_not_null()
+    # a role the rule itself sets ('18+ weeks' is a threshold), or a duration scoping its row label ('plans issued
+    # within 20 weeks'), is not a cell value
+    label = rule_attr("role").is_not_null() | (pl.col("unit").is_in(TIME_UNITS) & (pl.col("role") == "other"))
+    cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change")) & ~label
+    return c.with_columns(
+        role=pl.when(pl.col("tbl_target")).then(pl.lit("target")).when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
+        direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
+        .when(cell).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("direction")),
+    )
