@@ -1,11 +1,11 @@
 """Scores on the project's own corpora against their gold, and the gap to the seeds.
 
-- samples/generalisation, samples/holdout and samples/blind have been used to develop rules
-  (each was blind when first scored);
-- samples/unseen is the blind test: nobody reads its documents or tunes rules on it.
+- samples/generalisation, holdout, blind, unseen and fresh have been used to develop rules
+  (each but the first was blind when first scored);
+- samples/novel is the blind test: nobody reads its documents or tunes rules on it.
 Issue 4 asks the own-corpus scores to stay within 0.05 of the seeds'. The floors (scores
-measured on 2026-11-30, less 0.02) catch a regression on any corpus; the unseen corpus does not
-meet the 0.05 gap yet (see README, "Extraction quality"), so only its floors are tested.
+measured on 2026-12-01, less 0.02) catch a regression on any corpus; the blind corpus is
+further from the seeds (see README, "Extraction quality"), so only its floors are tested.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from csfacts.evaluate import evaluate
 from tests.integration.conftest import GOLD, REPO, SEEDS
 
 TABLES = ("figures", "periods", "authorities", "ratings")
-# strict F1 (key F1 for ratings) measured on 2026-11-30, less 0.02
+# strict F1 (key F1 for ratings) measured on 2026-12-01, less 0.02
 FLOORS = {
     "generalisation": {"figures": 0.98, "periods": 0.955, "authorities": 0.98, "ratings": 0.90},
     "holdout": {"figures": 0.98, "periods": 0.92, "authorities": 0.96, "ratings": 0.92},
     "blind": {"figures": 0.97, "periods": 0.93, "authorities": 0.98, "ratings": 0.98},
-    "unseen": {"figures": 0.90, "periods": 0.89, "authorities": 0.96, "ratings": 0.83},
+    "unseen": {"figures": 0.98, "periods": 0.92, "authorities": 0.98, "ratings": 0.93},
+    "fresh": {"figures": 0.97, "periods": 0.93, "authorities": 0.98, "ratings": 0.90},
+    "novel": {"figures": 0.88, "periods": 0.84, "authorities": 0.97, "ratings": 0.75},
 }
+DEV_CORPORA = ("generalisation", "holdout", "blind", "unseen", "fresh")
 
 
 def f1s(docs, gold) -> dict[str, float]:
@@ -46,6 +49,6 @@ def test_dev_corpora_within_005_of_seeds(scores):
     if not SEEDS.is_dir():
         pytest.skip("../shared/corpus/seeds is not present")
     seeds = f1s(SEEDS, GOLD)
-    for corpus in ("generalisation", "holdout", "blind"):
+    for corpus in DEV_CORPORA:
         gaps = {t: round(seeds[t] - scores[corpus][t], 3) for t in TABLES}
         assert all(g <= 0.05 for g in gaps.values()), (corpus, gaps)
