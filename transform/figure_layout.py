@@ -100,6 +100,8 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     ucols = pl.when(cell_head).then(pl.col("_ucols")).when(ord_head).then(pl.col("_uord")).when(prose).then(no_units)
     ukind = pl.when(cell_head).then(pl.lit("cell")).when(ord_head).then(pl.lit("num")).when(prose).then(pl.lit(""))
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
+    # a heading line about overspends anywhere in the block (since the last blank line) above the rows
+    over = pl.when(blank).then(False).when(~pl.col("row") & line.str.contains(lay["overspend_header"])).then(True)
     zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
     d = d.with_columns(
         _decl=decl.forward_fill().shift(1).over("doc_id"),
@@ -109,6 +111,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _uc=ucols.forward_fill().shift(1).over("doc_id"),
         _uk=ukind.forward_fill().shift(1).over("doc_id").fill_null(""),
         _title=title.forward_fill().over("doc_id"),
+        _over=over.forward_fill().over("doc_id").fill_null(False),
         _zone=zone.forward_fill().over("doc_id").fill_null(False),
         _prev=line.shift(1).over("doc_id").fill_null(""),
     )
@@ -125,11 +128,12 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         tbl_ucols=pl.when(pl.col("row") & ~prose & (pl.col("_uk") != "")).then(pl.col("_uc")),
         tbl_ukind=pl.when(pl.col("row") & ~prose).then(pl.col("_uk")).fill_null(""),
         tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
+        tbl_over=pl.col("_over"),
         prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
     ).select(
         "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind",
-        "tbl_change", "prev_closed", "prev_item",
+        "tbl_change", "tbl_over", "prev_closed", "prev_item",
     )
 
 
@@ -204,6 +208,7 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         per_pop=pl.col("per_pop") | rate,
         tbl_cell=pl.col("row").fill_null(False),
         tbl_change=pl.col("tbl_change").fill_null(False),
+        tbl_over=pl.col("tbl_over").fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
     )
     # an amount in brackets as a whole table cell ('Legal costs   (£0.4m)') is negative, brackets included
@@ -223,14 +228,17 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
 
 def table_roles(c: pl.DataFrame) -> pl.DataFrame:
     """A number in a table row states a level (a signed one keeps its direction), unless its heading speaks of
-    change; prose cues read across flattened cells do not apply."""
+    change; money under a heading about overspends compares spending with a budget (other); prose cues read
+    across flattened cells do not apply."""
     signed = pl.col("sign").is_not_null()
     # a role the rule itself sets ('18+ weeks' is a threshold), or a duration scoping its row label ('plans issued
     # within 20 weeks'), is not a cell value
     label = rule_attr("role").is_not_null() | (pl.col("unit").is_in(TIME_UNITS) & (pl.col("role") == "other"))
     cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change")) & ~label
     return c.with_columns(
-        role=pl.when(pl.col("tbl_target")).then(pl.lit("target")).when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
+        role=pl.when(pl.col("tbl_target")).then(pl.lit("target"))
+        .when(cell & pl.col("tbl_over") & (pl.col("unit") == "GBP")).then(pl.lit("other"))
+        .when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
         direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
         .when(cell).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("direction")),
     )

@@ -114,3 +114,20 @@ def test_by_a_half_and_by_an_average_of_are_changes():
 def role_of(text: str, span: str) -> tuple:
     f = figure(text, span)
     return f["role"], f["direction"]
+
+
+def test_money_under_an_overspend_heading_is_other_but_counts_stay_levels():
+    text = (
+        "Table 3: Forecast overspend by service\n"
+        "Service Teams Overspend\n"
+        "(£m) share (%)\n"
+        "Placements 12 4.5 60\n"
+        "Transport 3 3.0 40\n"
+        "Source: returns\n"
+    )
+    assert figure(text, "4.5")["role"] == "other"
+    assert figure(text, "12")["role"] == "level"
+
+
+def test_mitigations_are_savings():
+    assert role_of("Mitigations worth £1.5m are expected by March.", "£1.5m") == ("change", "decrease")
