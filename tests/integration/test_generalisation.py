@@ -2,10 +2,11 @@
 
 - samples/generalisation, holdout, blind, unseen and fresh have been used to develop rules
   (each but the first was blind when first scored);
-- samples/novel is the blind test: nobody reads its documents or tunes rules on it.
+- samples/novel and samples/sealed are the blind tests: nobody reads their documents or tunes
+  rules on them.
 Issue 4 asks the own-corpus scores to stay within 0.05 of the seeds'. The floors (scores
-measured on 2026-12-01, less 0.02) catch a regression on any corpus; the blind corpus is
-further from the seeds (see README, "Extraction quality"), so only its floors are tested.
+measured on 2026-12-01, less 0.02) catch a regression on any corpus; the blind corpora are
+further from the seeds (see README, "Extraction quality"), so only their floors are tested.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ FLOORS = {
     "unseen": {"figures": 0.98, "periods": 0.92, "authorities": 0.98, "ratings": 0.93},
     "fresh": {"figures": 0.97, "periods": 0.93, "authorities": 0.98, "ratings": 0.90},
     "novel": {"figures": 0.88, "periods": 0.84, "authorities": 0.97, "ratings": 0.75},
+    "sealed": {"figures": 0.81, "periods": 0.91, "authorities": 0.97, "ratings": 0.59},
 }
 DEV_CORPORA = ("generalisation", "holdout", "blind", "unseen", "fresh")
 
