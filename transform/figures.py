@@ -191,7 +191,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(f("change_noun_after") & ~f("rating_after")).then(pl.lit("change"))
         .when(f("change_noun_before")).then(pl.lit("change"))
         .when(f("change_noun_of_before") & verb_dir.is_not_null()).then(pl.lit("change"))
-        .when(saving | no_longer).then(pl.lit("change"))
+        .when(no_longer).then(pl.lit("change"))
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
         .when(pl.col("unit").is_in(["GBP", "count"]) & (f("extra_before") | f("extra_after"))).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))

@@ -35,8 +35,6 @@ from transform.rules import rules_for
 from transform.scan import drop_overlaps, scan
 
 RECENT_CHARS = 1200
-# Rules whose rating, when no council is named near it, judges the document's principal council.
-DOCUMENT_RULES = ("RAT-JUDGEMENT-TABLE",)
 FIRST_PERSON_CHARS = 6000
 ASPIRATION_WINDOW = 40
 COLUMNS = ["rating_id", "doc_id", "start", "end", "text", "authority", "gss_code", "rating", "when", "rule_id", "sentence_id"]
@@ -64,7 +62,8 @@ def extract_ratings(
     grouped = _group_members(rest.filter(is_group), runs, shadow)
     earlier = _earlier_sentence(rest.filter(~is_group), runs)
     # an inspection's judgement line names no council: it judges the document's own (its principal council)
-    headings = rest.filter(pl.col("rule_id").is_in(DOCUMENT_RULES)).join(earlier.select("doc_id", "s").unique(), on=["doc_id", "s"], how="anti")
+    document_rules = [r.id for r in rules_for("ratings") if r.attrs.get("document_council")]
+    headings = rest.filter(pl.col("rule_id").is_in(document_rules)).join(earlier.select("doc_id", "s").unique(), on=["doc_id", "s"], how="anti")
     rated = pl.concat([same, grouped, earlier, _document_council(headings, runs)], how="diagonal_relaxed")
     when = _nearest_period(rated, periods)
     out = when.with_columns(

@@ -33,3 +33,9 @@ def figure(text: str, span: str, nth: int = 0) -> dict:
     rows = figures_of(text).filter(pl.col("text") == span)
     assert rows.height > nth, f"no figure {span!r} in {text!r}: {figures_of(text)['text'].to_list()}"
     return rows.row(nth, named=True)
+
+
+def role_of(text: str, span: str) -> tuple:
+    """(role, direction) of the first figure whose span text is `span`."""
+    f = figure(text, span)
+    return f["role"], f["direction"]

@@ -8,7 +8,7 @@ Every text here is invented for the test; none is taken from a corpus document.
 
 from __future__ import annotations
 
-from tests.transform.conftest import figure, figures_of
+from tests.transform.conftest import figure, figures_of, role_of
 
 GAP_TABLE = (
     "Code  Indicator                               Q1 2025    Q2 2025    Target    Status\n"
@@ -109,11 +109,6 @@ def test_imperative_bullets_are_targets_but_not_their_durations():
 def test_by_a_half_and_by_an_average_of_are_changes():
     assert role_of("Waiting lists have fallen by a half since 2020.", "half") == ("change", "decrease")
     assert role_of("Fees rose by an average of 6% last year.", "6%") == ("change", "increase")
-
-
-def role_of(text: str, span: str) -> tuple:
-    f = figure(text, span)
-    return f["role"], f["direction"]
 
 
 def test_money_under_an_overspend_heading_is_other_but_counts_stay_levels():

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transform.conftest import figure, figures_of
-
-
-def role(text: str, span: str) -> tuple:
-    f = figure(text, span)
-    return f["role"], f["direction"]
+from tests.transform.conftest import figure, figures_of, role_of as role
 
 
 # --- qualifiers -----------------------------------------------------------------------------------------------
