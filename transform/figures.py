@@ -125,12 +125,12 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "not_to_before", "change_by_before", "change_verb_before", "change_noun_before", "change_noun_of_before",
         "saving_before", "difference_before", "threshold_before", "scoping_before", "count_threshold_before",
         "phrasal_up_before", "gap_before", "shortfall_gap_before", "bound_with_before", "purpose_before",
-        "activity_before", "extra_before", "overspend_before", "imperative_before",
+        "activity_before", "extra_before", "overspend_before", "imperative_before", "cost_before",
     )
     flags_after = (
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
         "difference_after", "comparison_after", "than_after", "offset_after", "qualifier_next_after",
-        "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after", "as_earlier_after", "extra_after", "rating_after",
+        "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after", "as_earlier_after", "extra_after", "rating_after", "change_noun_blocked_after",
         "overspend_after",
     )
     inc, dec = q["increase_words"], q["decrease_words"]
@@ -140,6 +140,9 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         _to_context=pl.col("_clause").str.contains(q["to_context"]),
         _range_clause=pl.col("_clause").str.contains(q["range_clause"]),
         _change_clause=pl.col("_clause").str.contains(q["change_clause"]),
+        _target_clause=pl.col("_clause").str.contains(q["target_clause"]),
+        _ask_clause=pl.col("_clause").str.contains(q["ask_clause"]),
+        _counted_clause=pl.col("_clause").str.contains(q["counted_clause"]),
         _to_after_word=after.str.extract(q["to_after"], 1),
         _last_word=pl.col("_bare").str.extract_all(f"{inc}|{dec}").list.last(),
         _after_word=after.str.extract(q["change_noun_after"], 1),
@@ -172,31 +175,33 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     is_now = f("now_before") & f("to_context")
     is_from = f("from_before") & ~f("range_clause") & (f("change_clause") | f("from_change_after"))
     activity = is_time & (f("activity_before") | f("activity_after")) & ~bound
+    cost_threshold = (pl.col("unit") == "GBP") & pl.col("approx").is_in(["at_least", "more_than", "over"]).fill_null(False) & f("cost_before") & f("counted_clause")
     role = (
         pl.when(signed).then(pl.lit("change"))
         .when((pl.col("unit") == "multiplier") & f("as_earlier_after")).then(pl.lit("change"))
         .when(rule_role.is_not_null()).then(rule_role)
         .when(pl.col("rule_id") == "FIG-AGE-RANGE").then(pl.lit("other"))
         .when(saving).then(pl.lit("change"))
+        .when(cost_threshold).then(pl.lit("other"))
         .when(
-            f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before")
+            f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before") | f("ask_clause")
             | (f("imperative_before") & f("bulleted") & ~is_time)
         ).then(pl.lit("target"))
         .when(f("future_before") & f("future_after")).then(pl.lit("target"))
+        .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after"))).then(pl.lit("other"))
         .when(is_from).then(pl.lit("from"))
-        .when(is_to & f("target_after")).then(pl.lit("target"))
+        .when(is_to & (f("target_after") | f("target_clause"))).then(pl.lit("target"))
         .when(is_to | is_now | f("to_after")).then(pl.lit("to"))
         .when(f("change_by_before") & verb_dir.is_not_null()).then(pl.lit("change"))
         .when(f("change_verb_before") & ~f("phrasal_up_before")).then(pl.lit("change"))
-        .when(f("change_noun_after") & ~f("rating_after")).then(pl.lit("change"))
+        .when(f("change_noun_after") & ~f("rating_after") & ~f("change_noun_blocked_after")).then(pl.lit("change"))
         .when(f("change_noun_before")).then(pl.lit("change"))
         .when(f("change_noun_of_before") & verb_dir.is_not_null()).then(pl.lit("change"))
         .when(no_longer).then(pl.lit("change"))
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
         .when(pl.col("unit").is_in(["GBP", "count"]) & (f("extra_before") | f("extra_after"))).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
-        .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after"))).then(pl.lit("other"))
-        .when(pl.col("unit").is_in(["percent", "multiplier"]) & f("comparison_after")).then(pl.lit("other"))
+        .when(pl.col("unit").is_in(["percent", "multiplier", "fraction", "percentage_point"]) & f("comparison_after")).then(pl.lit("other"))
         .when(f("than_after") & ~f("qualifier_next_after")).then(pl.lit("other"))
         .when(f("threshold_before")).then(pl.lit("other"))
         .when(activity).then(pl.lit("level"))
@@ -270,10 +275,14 @@ def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         & ~pl.col("_ugap-1").str.contains(q["sentence_break"])
     )
     inherit = (pl.col("role") == "level") & (joined | compared)
-    bracketed_other = (pl.col("role") == "level") & (pl.col("_role-1") == "other") & pl.col("_gap-1").str.contains(q["bracket_gap"])
+    bracketed = (pl.col("role") == "level") & pl.col("_gap-1").str.contains(q["bracket_gap"])
+    bracketed_other = bracketed & (pl.col("_role-1") == "other")
+    # a restatement in brackets of a change in another unit is that change: 'rose by £36k (5.6%)'
+    bracketed_change = (bracketed & (pl.col("_role-1") == "change")).fill_null(False)
     return _drop_helpers(c.with_columns(
-        role=pl.when(inherit).then(pl.lit("change")).when(bracketed_other.fill_null(False)).then(pl.lit("other")).otherwise(pl.col("role")),
-        direction=pl.when(joined & inherit).then(pl.col("_direction-1"))
+        role=pl.when(inherit | bracketed_change).then(pl.lit("change")).when(bracketed_other.fill_null(False)).then(pl.lit("other"))
+        .otherwise(pl.col("role")),
+        direction=pl.when((joined & inherit) | bracketed_change).then(pl.col("_direction-1"))
         .when(inherit).then(pl.col("_udirection-1")).otherwise(pl.col("direction")),
     ))
 
@@ -359,6 +368,8 @@ def _implicit_from(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
 
 
 AGE_RULES = ("FIG-AGE-RANGE", "FIG-AGE-BOUND", "FIG-AGE-UNDER")
+# every rule that reads an age ('aged 10 to 17', 'under-18s'): none of them is a comparator's partner
+AGE_RULES_ALL = (*AGE_RULES, "FIG-AGE-BRACKET", "FIG-AGE-AGED", "FIG-AGE-OF")
 
 
 def _implicit_to(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
@@ -381,12 +392,26 @@ def _implicit_to(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
 def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     """A bare count compared, in the same sentence, with the ratio stated just before it takes the ratio's unit (and
     per-population denominator): 'a caseload of 22, against 18 nationally'; 'a spread from below 9 to over 30' (the
-    second pass carries the unit along such a chain). Another figure in between breaks the comparison."""
+    second pass carries the unit along such a chain). Another figure in between breaks the comparison, but an age
+    does not ('49 per 10,000 children aged under 18, below the England rate of 70'). A bare count named as a rate
+    ('The rate for England was 151') takes the denominator of the last rate per population within 300 characters."""
     q = cues()
+    ages = pl.col("rule_id").is_in(AGE_RULES_ALL)
+    aged, c = c.filter(ages), c.filter(~ages)
     per_pop_den = pl.when(pl.col("rule_id") == "FIG-RATE-PER-POPULATION").then(digits_value("den")).otherwise(pl.lit(1.0))
     c = c.sort("doc_id", "s").with_columns(_den=pl.when((pl.col("unit") == "ratio") & ~pl.col("tbl_cell")).then(per_pop_den))
     c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left")
     bare = (pl.col("rule_id") == "FIG-COUNT") & pl.col("scale").is_null() & (pl.col("unit") == "count") & ~pl.col("tbl_cell")
+    # 'The rate for England and Wales was 151': the last rate per population's denominator
+    pop = pl.col("per_pop") & (pl.col("_den") > 1.0)
+    c = c.with_columns(
+        _pden=pl.when(pop).then(pl.col("_den")).forward_fill().shift(1).over("doc_id"),
+        _pe=pl.when(pop).then(pl.col("e")).forward_fill().shift(1).over("doc_id"),
+    )
+    before = pl.col("shadow").str.slice((pl.col("s") - 120).clip(0), pl.col("s") - (pl.col("s") - 120).clip(0)).str.to_lowercase()
+    named = bare & (pl.col("unit") == "count") & pl.col("_pden").is_not_null() & ((pl.col("s") - pl.col("_pe")) <= 300)
+    named = (named & before.str.contains(q["rate_named_before"])).fill_null(False)
+    c = _as_ratio(c, named, pl.col("_pden"))
     for _ in range(2):
         c = c.with_columns(_re=pl.col("e").shift(1).over("doc_id"), _rden=pl.col("_den").shift(1).over("doc_id"))
         c = c.with_columns(
@@ -395,13 +420,18 @@ def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         )
         compared = bare & pl.col("_rden").is_not_null() & ~pl.col("_gap").str.contains(q["sentence_break"])
         compared = (compared & pl.col("_gap").str.contains(q["ratio_comparator_gap"])).fill_null(False)
-        c = c.with_columns(
-            unit=pl.when(compared).then(pl.lit("ratio")).otherwise(pl.col("unit")),
-            value=pl.when(compared).then(pl.col("value") / pl.col("_rden")).otherwise(pl.col("value")),
-            per_pop=pl.col("per_pop") | (compared & (pl.col("_rden") != 1.0)),
-            _den=pl.when(compared).then(pl.col("_rden")).otherwise(pl.col("_den")),
-        )
-    return _drop_helpers(c.drop("shadow"))
+        c = _as_ratio(c, compared, pl.col("_rden"))
+    return pl.concat([_drop_helpers(c.drop("shadow")), aged], how="diagonal_relaxed").sort("doc_id", "s")
+
+
+def _as_ratio(c: pl.DataFrame, hit: pl.Expr, den: pl.Expr) -> pl.DataFrame:
+    """Rows where `hit` become ratios: value divided by `den`, a rate per population when `den` is not 1."""
+    return c.with_columns(
+        unit=pl.when(hit).then(pl.lit("ratio")).otherwise(pl.col("unit")),
+        value=pl.when(hit).then(pl.col("value") / den).otherwise(pl.col("value")),
+        per_pop=pl.col("per_pop") | (hit & (den != 1.0)),
+        _den=pl.when(hit).then(den).otherwise(pl.col("_den")),
+    )
 
 
 PRINTED_RATIO_RULES = ("FIG-PER-WORKER", "FIG-PER-WORKER-LABEL", "FIG-CASELOAD")

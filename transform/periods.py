@@ -117,7 +117,7 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
 
 def _ending_periods(c: pl.DataFrame, m1: pl.Expr, d1: pl.Expr, d2: pl.Expr) -> pl.DataFrame:
     """Dates of periods counted back from their last day or month ('year ending 31 March 2019',
-    'the three years to March 2018') and of day and month ranges within one year."""
+    'the three years to March 2018'; a year to December is a calendar year) and of day and month ranges within one year."""
     y1 = pl.col("y1").cast(pl.Int32)
     last_day = pl.when(pl.col("d1").is_not_null()).then(_date(y1, m1, d1)).otherwise(_month_end(y1, m1))
     n = pl.coalesce(pl.col("n").str.replace_all(",", "").cast(pl.Int64, strict=False), words_value("n").cast(pl.Int64))
@@ -126,21 +126,25 @@ def _ending_periods(c: pl.DataFrame, m1: pl.Expr, d1: pl.Expr, d2: pl.Expr) -> p
     )
     counted = pl.col("rule_id").is_in(["PER-YEAR-ENDING", "PER-SPAN-TO-DATE"])
     day_range = pl.col("rule_id") == "PER-DAY-RANGE"
+    days_across = pl.col("rule_id") == "PER-DAYS-ACROSS-MONTHS"
     months = pl.col("rule_id") == "PER-MONTHS-OF-YEAR"
     quarter = pl.col("rule_id") == "PER-FY-QUARTER"
     # fiscal quarter q of year y1/y1b starts (q - 1) * 3 months after the fiscal year start
     q_start = pl.date(y1, _calendar()["fiscal_year_start_month"], 1).dt.offset_by((pl.col("q").cast(pl.Int64) * 3 - 3).cast(pl.String) + "mo")
     return c.with_columns(
         start_date=pl.when(counted).then(last_day.dt.offset_by("1d").dt.offset_by(back))
-        .when(day_range).then(_date(y1, m1, d1))
+        .when(day_range | days_across).then(_date(y1, m1, d1))
         .when(months).then(_date(y1, m1, 1))
         .when(quarter).then(q_start)
         .otherwise(pl.col("start_date")),
         end_date=pl.when(counted).then(last_day)
         .when(day_range).then(_date(y1, m1, d2))
+        .when(days_across).then(_date(y1, _month("m2"), d2))
         .when(months).then(_month_end(y1, _month("m2")))
         .when(quarter).then(q_start.dt.offset_by("3mo").dt.offset_by("-1d"))
         .otherwise(pl.col("end_date")),
+        # a year to December is a calendar year
+        kind=pl.when((pl.col("rule_id") == "PER-YEAR-ENDING") & (m1 == 12)).then(pl.lit("year")).otherwise(pl.col("kind")),
     )
 
 
