@@ -95,7 +95,8 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
     """Authority mentions in shadow offsets: doc_id, s, e, form (the name part), rule_id.
 
     Names that need a council word ('Brent') also count bare when listed next to a council
-    ('Barnet, Brent and Harrow'); a name followed by a postcode is an address, a bare name followed by
+    ('Barnet, Brent and Harrow'), as a whole '|' table cell, or once the document has named them as a
+    council in one of these ways (AUTH-CONFIRMED); a name followed by a postcode is an address, a bare name followed by
     a place noun ('Westminster Hall') is a place, and one after a title ('Cllr Pete Harrow') a person:
     all are skipped.
     """
@@ -107,8 +108,15 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
     for doc_id, text in shadow.select("doc_id", "shadow").iter_rows():
         taken: list[tuple[int, int]] = []
         listed = [m for m in listed_re.finditer(text)]
-        for rule_id, pat in (("AUTH-NAME", free_re), ("AUTH-COUNCIL-WORD", bound_re), ("AUTH-LISTED", None)):
-            found = pat.finditer(text) if pat is not None else [m for m in listed if _beside_council(m, taken, text, joiner)]
+        forms: set[str] = set()
+        passes = (("AUTH-NAME", free_re), ("AUTH-COUNCIL-WORD", bound_re), ("AUTH-LISTED", None), ("AUTH-CONFIRMED", None))
+        for rule_id, pat in passes:
+            if pat is not None:
+                found = list(pat.finditer(text))
+            elif rule_id == "AUTH-LISTED":
+                found = [m for m in listed if _beside_council(m, taken, text, joiner) or _table_cell(m, text)]
+            else:  # a bare name the document has already confirmed as a council ('Halton Borough Council ... Halton's')
+                found = [m for m in listed if m.group("name") in forms]
             for m in found:
                 s, e = m.span()
                 if any(s < b and a < e for a, b in taken) or address.match(text, e):
@@ -123,7 +131,14 @@ def mentions_in_shadow(shadow: pl.DataFrame) -> pl.DataFrame:
                 rows["form"].append(name)
                 rows["rule_id"].append("AUTH-COUNCIL-WORD" if has_word else rule_id)
                 taken.append((s, e))
+                forms.add(name)
     return pl.DataFrame(rows, schema={"doc_id": pl.String, "s": pl.Int64, "e": pl.Int64, "form": pl.String, "rule_id": pl.String})
+
+
+def _table_cell(m: re.Match[str], text: str) -> bool:
+    """Whether a bare name is a whole cell of a '|' table ('| Halton | 124 |')."""
+    s, e = m.span()
+    return bool(re.search(r"\|\s?$", text[max(0, s - 3):s]) and re.match(r"\s?\|", text[e:e + 3]))
 
 
 def _beside_council(m: re.Match[str], taken: list[tuple[int, int]], text: str, joiner: re.Pattern[str]) -> bool:

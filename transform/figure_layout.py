@@ -1,7 +1,7 @@
 """Table layout of figures: the original text's lines, which the shadow flattens.
 
 `layout` drops list, section and footnote numbering at the start of a line, numbers run
-together as items and the page numbers of a contents list; gives the bare numbers of table rows the unit their heading declares (a
+together as items, the page numbers of a contents list and centred page footers; gives the bare numbers of table rows the unit their heading declares (a
 unit for the whole table, units per column for '|' and wide-gap headings, units in order for
 the last numbers of each row, or a unit in the row's label); marks table cells and the
 column of targets; and reads a bracketed cell as an accounting negative. `table_roles` then
@@ -34,10 +34,16 @@ def _money_scale(text: pl.Expr, lay: dict) -> pl.Expr:
     return pl.coalesce(*[text.str.extract(lay["money_header"], k) for k in (1, 2, 3)])
 
 
-def _column_changes(line: pl.Expr, lay: dict) -> pl.Expr:
-    """For each column of a heading, counted from the right: whether its cell speaks of change ('Change in fee (%)')."""
-    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.replace_all(lay["gap_split"], "|")).str.split("|")
-    return cells.list.reverse().list.eval(pl.element().str.contains(lay["change_header"]))
+def _column_kinds(line: pl.Expr, lay: dict) -> pl.Expr:
+    """For each column of a heading, counted from the right, what its cells are when its name says so: 'change'
+    ('Change in fee (%)'), 'other' (a difference from a budget: 'Variance') or 'rank' ('Rank', '#'); else null."""
+    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.strip_chars().str.replace_all(lay["gap_split"], "|")).str.split("|")
+    cell = pl.element()
+    return cells.list.reverse().list.eval(
+        pl.when(cell.str.contains(lay["rank_header"])).then(pl.lit("rank"))
+        .when(cell.str.contains(lay["variance_header"])).then(pl.lit("other"))
+        .when(cell.str.contains(lay["change_header"])).then(pl.lit("change"))
+    )
 
 
 def _column_units(line: pl.Expr, lay: dict) -> pl.Expr:
@@ -81,7 +87,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _target=line.str.extract(lay["target_column"], 1).str.count_matches(r"\|"),
         _gtarget=line.str.extract(lay["gap_target_column"], 1).str.count_matches(lay["gap_cell"]),
         _ucols=_column_units(line, lay),
-        _ccols=_column_changes(line, lay),
+        _ckinds=_column_kinds(line, lay),
         _uord=_ordered_units(line, lay),
         _numeric_cell=line.str.contains(lay["numeric_cell"]),
     )
@@ -93,7 +99,9 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null(""), pl.lit("|"),
         pl.when(pl.col("_pct")).then(pl.lit("%")).otherwise(pl.lit("")),
     ))
-    decl = decl.when(prose).then(pl.lit(""))
+    # a caption's unit ('Table 2: Forecast (£000s)') survives the blank line between it and its table
+    after_caption = blank & header.shift(1).over("doc_id").fill_null(False)
+    decl = decl.when(prose & ~after_caption).then(pl.lit(""))
     # the lines after a heading that lists its columns are its rows, up to a blank line or a line of prose
     in_grid = pl.when(grid).then(True).when(prose).then(False)
     # the column of targets counted from the right: '|' cells of a grid heading, or wide-gap cells of a heading row
@@ -109,8 +117,8 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     no_units = pl.lit(None, dtype=pl.List(pl.String))
     cell_head = ~prose & (grid | pl.col("row")) & ~pl.col("_numeric_cell") & (pl.col("_ucols").list.drop_nulls().list.len() > 0)
     ord_head = ~prose & ~pl.col("row") & ~grid & (pl.col("_uord").list.drop_nulls().list.len() >= 2)
-    cell_names = ~prose & grid & ~pl.col("_numeric_cell") & line.str.contains(r"[A-Za-z]")
-    ccols = pl.when(cell_names).then(pl.col("_ccols")).when(prose | blank).then(pl.lit(None, dtype=pl.List(pl.Boolean)))
+    cell_names = ~prose & (grid | pl.col("row")) & ~pl.col("_numeric_cell") & line.str.contains(r"[A-Za-z]")
+    ckinds = pl.when(cell_names).then(pl.col("_ckinds")).when(prose).then(pl.lit(None, dtype=pl.List(pl.String)))
     ucols = pl.when(cell_head).then(pl.col("_ucols")).when(ord_head).then(pl.col("_uord")).when(prose).then(no_units)
     ukind = pl.when(cell_head).then(pl.lit("cell")).when(ord_head).then(pl.lit("num")).when(prose).then(pl.lit(""))
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
@@ -124,7 +132,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _tgap=target_gap.forward_fill().shift(1).over("doc_id").fill_null(False),
         _uc=ucols.forward_fill().shift(1).over("doc_id"),
         _uk=ukind.forward_fill().shift(1).over("doc_id").fill_null(""),
-        _cc=ccols.forward_fill().shift(1).over("doc_id"),
+        _ck=ckinds.forward_fill().shift(1).over("doc_id"),
         _title=title.forward_fill().over("doc_id"),
         _over=over.forward_fill().over("doc_id").fill_null(False),
         _zone=zone.forward_fill().over("doc_id").fill_null(False),
@@ -142,14 +150,14 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         tbl_tgap=pl.col("_tgap"),
         tbl_ucols=pl.when(pl.col("row") & ~prose & (pl.col("_uk") != "")).then(pl.col("_uc")),
         tbl_ukind=pl.when(pl.col("row") & ~prose).then(pl.col("_uk")).fill_null(""),
-        tbl_ccols=pl.when(pl.col("row") & ~prose).then(pl.col("_cc")),
+        tbl_ckinds=pl.when(pl.col("row") & ~prose).then(pl.col("_ck")),
         tbl_change=pl.col("_title").fill_null("").str.contains(lay["change_header"]),
         tbl_over=pl.col("_over"),
         prev_closed=pl.col("_prev").str.contains(lay["line_closed"]),
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
     ).select(
         "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind",
-        "tbl_ccols", "tbl_change", "tbl_over", "prev_closed", "prev_item",
+        "tbl_ckinds", "tbl_change", "tbl_over", "prev_closed", "prev_item",
     )
 
 
@@ -174,10 +182,15 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
     dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
     item = small & at_line_start & pl.col("_suffix").str.contains(lay["list_after"])
     # numbered paragraphs after headings: '2.' is numbering when '1.' also starts a line of the document
-    items = c.filter((item & dotted).fill_null(False)).select("doc_id", _n=pl.col("match").cast(pl.Int64) + 1).unique()
+    items = c.filter(item.fill_null(False)).select("doc_id", _n=pl.col("match").cast(pl.Int64) + 1).unique()
     c = c.join(items.with_columns(_seq=pl.lit(True)), left_on=["doc_id", pl.col("match").cast(pl.Int64, strict=False)],
                right_on=["doc_id", "_n"], how="left").with_columns(_seq=pl.col("_seq").fill_null(False))
-    listed = item & (~dotted | (pl.col("match") == "1") | pl.col("prev_closed") | pl.col("prev_item") | pl.col("_seq"))
+    # ... and a number before a wide gap ('95         adoption orders granted') only when it is in such a sequence
+    gapped = ~dotted & pl.col("_suffix").str.contains(lay["gap_item_after"])
+    listed = item & (
+        (~dotted & ~gapped) | (pl.col("match") == "1") | pl.col("_seq") | pl.col("prev_item")
+        | (dotted & pl.col("prev_closed"))
+    )
     footnote = small & pl.col("_zone") & pl.col("_prefix").str.contains(lay["footnote_before"]) & pl.col("_suffix").str.contains(
         lay["footnote_after"]
     )
@@ -185,21 +198,24 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         "_suffix"
     ).str.contains(lay["section_after"])
     inline_item = small & pl.col("_prefix").str.contains(lay["inline_item_before"]) & pl.col("_suffix").str.contains(lay["inline_item_after"])
-    page_ref = (
-        pl.col("match").str.contains(r"^\d{1,3}$") & pl.col("_prefix").str.contains(lay["leader_before"])
-        & pl.col("_prefix").str.contains(lay["contents_line"]) & pl.col("_suffix").str.contains(lay["blank_line"])
+    page_ref = pl.col("match").str.contains(r"^\d{1,3}$") & pl.col("_suffix").str.contains(lay["blank_line"]) & (
+        (pl.col("_prefix").str.contains(lay["leader_before"]) & pl.col("_prefix").str.contains(lay["contents_line"]))
+        | pl.col("_prefix").str.contains(lay["page_footer_before"])
     )
     c = c.filter(~(listed | footnote | section | inline_item | page_ref).fill_null(False))
     bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
     # a heading with units per column decides alone: the unit of the number's column (counted from the right)
     # a wide-gap row with fewer cells than its heading lacks the last ones ('England   83,630   23' under a heading
     # that ends with a judgement column): count its columns from the heading's left
-    missing = (pl.col("tbl_ucols").list.len() - pl.col("_cells")).clip(0)
+    missing = (pl.coalesce(pl.col("tbl_ucols").list.len(), pl.col("tbl_ckinds").list.len()) - pl.col("_cells")).clip(0)
     column = (
         pl.when(pl.col("tbl_ukind") == "num").then(_numbers_in(pl.col("_suffix"), lay))
         .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
         .otherwise(pl.col("_suffix").str.count_matches(lay["gap_cell"]) + missing.fill_null(0))
     )
+    # a cell of a 'Rank' column is a position, not a figure
+    c = c.with_columns(_ckind=pl.col("tbl_ckinds").list.get(column, null_on_oob=True))
+    c = c.filter(~(bare & (pl.col("_ckind") == "rank")).fill_null(False))
     by_column = pl.col("tbl_ucols").is_not_null()
     token = pl.col("tbl_ucols").list.get(column, null_on_oob=True)
     c = c.with_columns(
@@ -234,8 +250,8 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         .when(pct).then(pl.lit("percent")).when(time_unit.is_not_null()).then(time_unit).otherwise(pl.col("unit")),
         per_pop=pl.col("per_pop") | rate,
         tbl_cell=pl.col("row").fill_null(False),
-        tbl_change=(pl.col("tbl_change") | pl.col("tbl_ccols").list.get(column, null_on_oob=True)).fill_null(False),
-        tbl_over=pl.col("tbl_over").fill_null(False),
+        tbl_change=(pl.col("tbl_change") | (pl.col("_ckind") == "change")).fill_null(False),
+        tbl_over=(pl.col("tbl_over") | (pl.col("_ckind") == "other")).fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
     )
     # an amount in brackets as a whole table cell ('Legal costs   (£0.4m)') is negative, brackets included
@@ -249,7 +265,7 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         s=pl.when(negative).then(pl.col("s") - 1).otherwise(pl.col("s")),
         e=pl.when(negative).then(pl.col("e") + 1).otherwise(pl.col("e")),
     )
-    return c.drop("_prefix", "_suffix", "_cells", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
+    return c.drop("_prefix", "_suffix", "_cells", "_ckind", "tbl_ckinds", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
                   "tbl_ukind", "prev_closed", "prev_item")
 
 

@@ -131,7 +131,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         "future_after", "target_after", "change_noun_after", "no_longer_after", "to_after",
         "difference_after", "comparison_after", "than_after", "offset_after", "qualifier_next_after",
         "target_noun_after", "target_noun_blocked_after", "from_change_after", "activity_after", "as_earlier_after", "extra_after", "rating_after", "change_noun_blocked_after",
-        "overspend_after",
+        "overspend_after", "future_subject_after",
     )
     inc, dec = q["increase_words"], q["decrease_words"]
     c = c.with_columns(
@@ -187,7 +187,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
             f("target_before") | (f("target_noun_after") & ~f("target_noun_blocked_after")) | f("purpose_before") | f("ask_clause")
             | (f("imperative_before") & f("bulleted") & ~is_time)
         ).then(pl.lit("target"))
-        .when(f("future_before") & f("future_after")).then(pl.lit("target"))
+        .when((f("future_before") & f("future_after")) | f("future_subject_after")).then(pl.lit("target"))
         .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after"))).then(pl.lit("other"))
         .when(is_from).then(pl.lit("from"))
         .when(is_to & (f("target_after") | f("target_clause"))).then(pl.lit("target"))
@@ -394,7 +394,8 @@ def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     per-population denominator): 'a caseload of 22, against 18 nationally'; 'a spread from below 9 to over 30' (the
     second pass carries the unit along such a chain). Another figure in between breaks the comparison, but an age
     does not ('49 per 10,000 children aged under 18, below the England rate of 70'). A bare count named as a rate
-    ('The rate for England was 151') takes the denominator of the last rate per population within 300 characters."""
+    ('The rate for England was 151') takes the denominator of the last rate per population within 300 characters,
+    and one just before a rate it is compared with ('to 105 from 94 per 10,000') that rate's denominator."""
     q = cues()
     ages = pl.col("rule_id").is_in(AGE_RULES_ALL)
     aged, c = c.filter(ages), c.filter(~ages)
@@ -412,16 +413,42 @@ def _ratio_comparators(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     named = bare & (pl.col("unit") == "count") & pl.col("_pden").is_not_null() & ((pl.col("s") - pl.col("_pe")) <= 300)
     named = (named & before.str.contains(q["rate_named_before"])).fill_null(False)
     c = _as_ratio(c, named, pl.col("_pden"))
+    c = c.with_columns(_cmp=pl.lit(False))
     for _ in range(2):
-        c = c.with_columns(_re=pl.col("e").shift(1).over("doc_id"), _rden=pl.col("_den").shift(1).over("doc_id"))
+        c = c.with_columns(
+            _re=pl.col("e").shift(1).over("doc_id"), _rden=pl.col("_den").shift(1).over("doc_id"),
+            _rcmp=pl.col("_cmp").shift(1).over("doc_id").fill_null(False),
+        )
         c = c.with_columns(
             _gap=pl.when((pl.col("s") - pl.col("_re")).is_between(0, 150))
             .then(pl.col("shadow").str.slice(pl.col("_re").fill_null(0), (pl.col("s") - pl.col("_re")).clip(0, 150)).str.to_lowercase())
         )
         compared = bare & pl.col("_rden").is_not_null() & ~pl.col("_gap").str.contains(q["sentence_break"])
-        compared = (compared & pl.col("_gap").str.contains(q["ratio_comparator_gap"])).fill_null(False)
-        c = _as_ratio(c, compared, pl.col("_rden"))
+        chained = pl.col("_rcmp") & pl.col("_gap").str.contains(q["ratio_chain_gap"])
+        c = c.with_columns(_hit=(compared & (pl.col("_gap").str.contains(q["ratio_comparator_gap"]) | chained)).fill_null(False))
+        c = _as_ratio(c, pl.col("_hit"), pl.col("_rden")).with_columns(_cmp=pl.col("_cmp") | pl.col("_hit"))
+    # 'has risen to 105 from 94 per 10,000': a bare count just before the rate it is compared with
+    c = c.with_columns(_ns=pl.col("s").shift(-1).over("doc_id"), _nden=pl.col("_den").shift(-1).over("doc_id"))
+    gap = pl.col("shadow").str.slice(pl.col("e"), (pl.col("_ns") - pl.col("e")).clip(0, 40)).str.to_lowercase()
+    ahead = (bare & (pl.col("_nden") > 1.0) & ((pl.col("_ns") - pl.col("e")) <= 40) & gap.str.contains(q["ratio_before_gap"])).fill_null(False)
+    c = _as_ratio(c, ahead, pl.col("_nden"))
     return pl.concat([_drop_helpers(c.drop("shadow")), aged], how="diagonal_relaxed").sort("doc_id", "s")
+
+
+def _inline_money(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """Bare numbers after an inline unit label in the same sentence ('Partner contributions (£000s): Hull 1,790;
+    Leeds 960') are money on that scale."""
+    q = cues()
+    c = c.join(shadow.select("doc_id", "shadow"), on="doc_id", how="left")
+    lo = (pl.col("s") - 220).clip(0)
+    scale = pl.col("shadow").str.slice(lo, pl.col("s") - lo).str.extract(q["inline_money_before"], 1).str.to_lowercase()
+    bare = (pl.col("rule_id") == "FIG-COUNT") & pl.col("scale").is_null() & (pl.col("unit") == "count") & ~pl.col("tbl_cell")
+    c = c.with_columns(_iscale=pl.when(bare).then(scale))
+    hit = pl.col("_iscale").is_not_null()
+    return c.with_columns(
+        value=pl.when(hit).then(pl.col("value") * lookup("_iscale", "money_scales", default=1.0)).otherwise(pl.col("value")),
+        unit=pl.when(hit).then(pl.lit("GBP")).otherwise(pl.col("unit")),
+    ).drop("shadow", "_iscale")
 
 
 def _as_ratio(c: pl.DataFrame, hit: pl.Expr, den: pl.Expr) -> pl.DataFrame:
@@ -513,7 +540,7 @@ def extract_figures(
 ) -> pl.DataFrame:
     """The figures table (contract columns plus rule_id, sentence_id, s, e) for the given documents."""
     c = candidates(shadow, periods_shadow)
-    c = _ratio_comparators(layout(c, documents, breaks), shadow)
+    c = _inline_money(_ratio_comparators(layout(c, documents, breaks), shadow), shadow)
     c = table_roles(attributes(c, shadow))
     c = attach_sentence(to_original(c, breaks), sentences)
     c = with_span_text(c, documents)
