@@ -6,6 +6,7 @@ The scoring itself is pure and lives in :mod:`csfacts.evaluate`.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +51,15 @@ def tables_from_docs(docs_dir: Path) -> tuple[dict[str, pl.DataFrame], int]:
     """
     from extract.document import documents_frame, extract_document
     from flows.io import discover
-    from transform.pipeline import transform_documents
+    from transform.pipeline import FAILED_KEY, transform_isolated
     from warehouse.store import sort_columns
 
     paths, _ignored = discover([docs_dir])
     docs = [extract_document(p.name, p.read_bytes()) for p in paths]
     documents = documents_frame(docs).unique("doc_id", keep="first", maintain_order=True)
-    tables = transform_documents(documents)
+    tables = transform_isolated(documents)
+    for doc_id, reason in tables.pop(FAILED_KEY).iter_rows():
+        print(f"warning: document {doc_id[:16]} left out: {reason}", file=sys.stderr)
     tables = {name: frame.sort(sort_columns(name), nulls_last=True) for name, frame in tables.items()}
     tables["documents"] = documents
     return tables, len(paths)

@@ -84,10 +84,23 @@ def extract_batch(paths: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 @task(name="transform", cache_policy=NO_CACHE)
 def transform_batch(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """All transforms of one batch of documents."""
-    from transform.pipeline import transform_documents
+    """All transforms of one batch of documents; a document whose transform fails is left out of the tables and
+    listed under transform.pipeline.FAILED_KEY (doc_id, reason) for quarantine, so one bad document never stops the run."""
+    from transform.pipeline import transform_isolated
 
-    return transform_documents(documents)
+    return transform_isolated(documents)
+
+
+def _quarantine_failed(frame: pl.DataFrame, failed: pl.DataFrame) -> pl.DataFrame:
+    """Mark the rows of `frame` (documents or source_files) whose doc_id failed as quarantined, with the reason."""
+    if failed.is_empty():
+        return frame
+    f = frame.join(failed.rename({"reason": "_why"}), on="doc_id", how="left")
+    hit = pl.col("_why").is_not_null()
+    return f.with_columns(
+        status=pl.when(hit).then(pl.lit("quarantined")).otherwise(pl.col("status")),
+        reason=pl.when(hit).then(pl.col("_why")).otherwise(pl.col("reason")),
+    ).drop("_why")
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -276,6 +289,12 @@ def run_pipeline(
     t = time.perf_counter()
     doc_batches = [docs.slice(i, batch_size) for i in range(0, docs.height, batch_size)]
     parts = [f.result() for f in [transform_batch.submit(b) for b in doc_batches]]
+    from transform.pipeline import FAILED_KEY
+
+    failed = pl.concat([p[FAILED_KEY] for p in parts]) if parts else pl.DataFrame(schema={"doc_id": pl.String, "reason": pl.String})
+    for row in failed.iter_rows(named=True):
+        logger.warning("quarantined %s: %s", row["doc_id"][:16], row["reason"])
+    docs, source_files = _quarantine_failed(docs, failed), _quarantine_failed(source_files, failed)
     new: dict[str, pl.DataFrame] = {"documents": docs, "source_files": source_files}
     from transform.pipeline import OUTPUT_TABLES, recompute_checks
 

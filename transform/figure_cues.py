@@ -23,6 +23,7 @@ def cues() -> dict[str, Any]:
         "<<INC>>": raw["increase_words"],
         "<<DEC>>": raw["decrease_words"],
         "<<CMP>>": raw["comparative_words"],
+        "<<GLUED>>": raw["glued_values"],
     }
 
     def expand(v: Any) -> Any:
@@ -32,6 +33,8 @@ def cues() -> dict[str, Any]:
             return v
         if isinstance(v, list):
             return [expand(x) for x in v]
+        if isinstance(v, dict):
+            return {k: expand(x) for k, x in v.items()}
         return v
 
     return {k: expand(v) for k, v in raw.items()}

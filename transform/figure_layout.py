@@ -1,7 +1,7 @@
 """Table layout of figures: the original text's lines, which the shadow flattens.
 
 `layout` drops list, section and footnote numbering at the start of a line, numbers run
-together as items, the page numbers of a contents list and centred page footers; gives the bare numbers of table rows the unit their heading declares (a
+together as items, the page numbers of a contents list, centred page footers, running headers and values glued to labels off a flattened chart line; gives the bare numbers of table rows the unit their heading declares (a
 unit for the whole table, units per column for '|' and wide-gap headings, units in order for
 the last numbers of each row, or a unit in the row's label); marks table cells and the
 column of targets; and reads a bracketed cell as an accounting negative. `table_roles` then
@@ -20,18 +20,19 @@ from transform.shadow import to_original
 
 def _unit_token(text: pl.Expr, lay: dict) -> pl.Expr:
     """The unit a heading text declares, as a token: '£m' / '£bn' / ... (money and its scale), '/10,000' (a rate
-    per population) or '%'; null when it declares none."""
+    per population), '%' or 't:days' (a duration); null when it declares none."""
     money = _money_scale(text, lay)
     return pl.coalesce(
         pl.lit("£") + money.str.to_lowercase(),
         pl.lit("/") + text.str.extract(lay["rate_header"], 1),
         pl.when(text.str.contains(lay["percent_header"]) | text.str.contains(lay["percent_cell"])).then(pl.lit("%")),
+        pl.lit("t:") + text.str.extract(lay["time_header"], 1).str.to_lowercase(),
     )
 
 
 def _money_scale(text: pl.Expr, lay: dict) -> pl.Expr:
     """The money scale a heading declares ('m', 'bn', '000s', ...), '£' for plain pounds ('(£/wk)'), or null."""
-    return pl.coalesce(*[text.str.extract(lay["money_header"], k) for k in (1, 2, 3)])
+    return pl.coalesce(*[text.str.extract(lay["money_header"], k) for k in (1, 2, 3, 4)])
 
 
 def _column_kinds(line: pl.Expr, lay: dict) -> pl.Expr:
@@ -50,7 +51,10 @@ def _column_units(line: pl.Expr, lay: dict) -> pl.Expr:
     """Units of a heading's columns counted from the right (index 0 = last column): its cells split at '|' or at
     wide gaps, each with the unit token it declares, or null."""
     cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.replace_all(lay["gap_split"], "|")).str.split("|")
-    return cells.list.reverse().list.eval(_unit_token(pl.element(), lay))
+    # an empty heading cell holds the values of the named cell to its left ('| Highest (per 10,000) |     |')
+    cell = pl.element()
+    tokens = cells.list.eval(pl.when(cell.str.strip_chars() == "").then(_unit_token(cell.shift(1), lay)).otherwise(_unit_token(cell, lay)))
+    return tokens.list.reverse()
 
 
 def _ordered_units(line: pl.Expr, lay: dict) -> pl.Expr:
@@ -70,6 +74,8 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     lay = cues()["layout"]
     d = documents.filter(pl.col("status") == "ok").select("doc_id", pl.col("text").str.split("\n").alias("line"))
     d = d.explode("line").with_columns(_len=pl.col("line").str.len_chars() + 1)
+    # a quoted CSV line ('"1.1","Contacts","42.6"') is a '|' table row: '","' becomes '"|"' (same length)
+    d = d.with_columns(line=pl.when(pl.col("line").str.contains(lay["csv_line"])).then(pl.col("line").str.replace_all('","', '"|"', literal=True)).otherwise(pl.col("line")))
     d = d.with_columns(
         ls=(pl.col("_len").cum_sum() - pl.col("_len")).over("doc_id"),
         ln=pl.int_range(pl.len()).over("doc_id"),
@@ -90,10 +96,17 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         _ckinds=_column_kinds(line, lay),
         _uord=_ordered_units(line, lay),
         _numeric_cell=line.str.contains(lay["numeric_cell"]),
+        _pct_note=line.str.contains(lay["percent_note"]),
+        _head_key=pl.when(line.str.contains(lay["running_header"])).then(line.str.replace(lay["running_header_number"], "").str.strip_chars()),
     )
+    # a running header repeated on two or more pages with its page number ('State of the Nation 2025      3')
+    d = d.with_columns(running=pl.col("_head_key").is_not_null() & (pl.col("_head_key").count().over("doc_id", "_head_key") >= 2))
     blank, prose = pl.col("_blank"), pl.col("_blank") | pl.col("_sentence")
     grid = pl.col("_cols") & ~prose
-    header = ~prose & (~pl.col("row") | grid) & (pl.col("_money").is_not_null() | pl.col("_rate").is_not_null() | pl.col("_pct"))
+    # (a '|' row with a number in a cell is data, whatever its label says: 'CP plans (rate per 10,000) | 84.3')
+    header = ~prose & (~pl.col("row") | (grid & ~pl.col("_numeric_cell"))) & (
+        pl.col("_money").is_not_null() | pl.col("_rate").is_not_null() | pl.col("_pct")
+    )
     # a heading's unit holds for the lines after it until a blank line or a line of prose
     decl = pl.when(header).then(pl.concat_str(
         pl.col("_money").fill_null(""), pl.lit("|"), pl.col("_rate").fill_null(""), pl.lit("|"),
@@ -109,7 +122,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     target_col = (
         pl.when(grid & pl.col("_target").is_not_null()).then(pl.col("_target"))
         .when(gap_head).then(pl.col("_gtarget"))
-        .when(prose | grid).then(-1)
+        .when(prose | (grid & ~pl.col("_numeric_cell"))).then(-1)
     )
     target_gap = pl.when(gap_head).then(True).when(prose | grid).then(False)
     # a heading of units per column: cells (at '|' or wide gaps) without a number in them, some declaring a unit;
@@ -143,6 +156,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     d = d.with_columns(row=pl.col("row") | (pl.col("_grid") & ~prose) | ord_row)
     decl_now = pl.when(pl.col("row") & ~prose & (pl.col("_decl") != "")).then(pl.col("_decl"))
     return d.with_columns(
+        tbl_pct_note=pl.col("_pct_note").cum_max().over("doc_id"),
         tbl_money=decl_now.str.extract(r"^([^|]+)\|", 1),
         tbl_den=decl_now.str.extract(r"^[^|]*\|([^|]+)\|", 1),
         tbl_pct=decl_now.str.ends_with("%").fill_null(False),
@@ -157,7 +171,7 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
         prev_item=pl.col("_prev").str.contains(lay["item_line"]),
     ).select(
         "doc_id", "ls", "line", "row", "_zone", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind",
-        "tbl_ckinds", "tbl_change", "tbl_over", "prev_closed", "prev_item",
+        "tbl_ckinds", "tbl_change", "tbl_over", "prev_closed", "prev_item", "running", "tbl_pct_note",
     )
 
 
@@ -176,7 +190,7 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         _prefix=pl.col("line").str.slice(0, col),
         _suffix=pl.col("line").str.slice(col + pl.col("end") - pl.col("start")),
     )
-    c = c.join(pos.drop("start", "end", "line", "ls"), on=["doc_id", "s"], how="left")
+    c = c.join(pos.drop("start", "end", "ls"), on=["doc_id", "s"], how="left")
     small = pl.col("match").str.contains(r"^\d{1,2}$")
     at_line_start = pl.col("_prefix").str.contains(lay["line_start"])
     dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
@@ -189,7 +203,7 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
     gapped = ~dotted & pl.col("_suffix").str.contains(lay["gap_item_after"])
     listed = item & (
         (~dotted & ~gapped) | (pl.col("match") == "1") | pl.col("_seq") | pl.col("prev_item")
-        | (dotted & pl.col("prev_closed"))
+        | (dotted & (pl.col("prev_closed") | pl.col("_suffix").str.contains(lay["heading_after"])))
     )
     footnote = small & pl.col("_zone") & pl.col("_prefix").str.contains(lay["footnote_before"]) & pl.col("_suffix").str.contains(
         lay["footnote_after"]
@@ -200,10 +214,11 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
     inline_item = small & pl.col("_prefix").str.contains(lay["inline_item_before"]) & pl.col("_suffix").str.contains(lay["inline_item_after"])
     page_ref = pl.col("match").str.contains(r"^\d{1,3}$") & pl.col("_suffix").str.contains(lay["blank_line"]) & (
         (pl.col("_prefix").str.contains(lay["leader_before"]) & pl.col("_prefix").str.contains(lay["contents_line"]))
-        | pl.col("_prefix").str.contains(lay["page_footer_before"])
+        | pl.col("_prefix").str.contains(lay["page_footer_before"]) | pl.col("running")
     )
-    c = c.filter(~(listed | footnote | section | inline_item | page_ref).fill_null(False))
-    bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED"]) & pl.col("scale").is_null()
+    glued = (rule_attr("glued") == "true") & ~pl.col("line").str.contains(lay["glued_line"])
+    c = c.filter(~(listed | footnote | section | inline_item | page_ref | glued).fill_null(False))
+    bare = pl.col("rule_id").is_in(["FIG-COUNT", "FIG-SIGNED", "FIG-GLUED-VALUE"]) & pl.col("scale").is_null()
     # a heading with units per column decides alone: the unit of the number's column (counted from the right)
     # a wide-gap row with fewer cells than its heading lacks the last ones ('England   83,630   23' under a heading
     # that ends with a judgement column): count its columns from the heading's left
@@ -230,18 +245,33 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         tbl_pct=pl.col("tbl_pct") | (label_pct & pl.col("tbl_money").is_null() & pl.col("tbl_den").is_null()).fill_null(False),
         tbl_den=pl.coalesce(pl.col("tbl_den"), pl.when(pl.col("tbl_money").is_null() & ~pl.col("tbl_pct")).then(label_den)),
     )
+    # 'Values are % unless stated': a row whose label states no other unit holds percentages
+    other_unit = pl.col("_prefix").str.contains(lay["count_label"]) | pl.col("_prefix").str.contains(lay["ratio_label"]) | (
+        pl.col("_prefix").str.extract(lay["time_label"], 1).is_not_null()
+    )
+    by_note = pl.col("row") & pl.col("tbl_pct_note") & pl.col("tbl_money").is_null() & pl.col("tbl_den").is_null() & ~other_unit
+    c = c.with_columns(tbl_pct=pl.col("tbl_pct") | by_note.fill_null(False))
     money = bare & pl.col("tbl_money").is_not_null()
     rate = bare & pl.col("tbl_den").is_not_null() & ~money
     pct = (bare & pl.col("tbl_pct") & ~money & ~rate).fill_null(False)
     per_worker = (bare & pl.col("row") & pl.col("_prefix").str.contains(lay["ratio_label"]) & ~money & ~rate & ~pct).fill_null(False)
     time_unit = pl.when(bare & pl.col("row") & ~money & ~rate & ~pct & ~per_worker).then(
-        pl.col("_prefix").str.extract(lay["time_label"], 1).str.to_lowercase()
+        pl.coalesce(pl.when(by_column).then(token.str.extract(r"^t:(.+)$", 1)), pl.col("_prefix").str.extract(lay["time_label"], 1).str.to_lowercase())
     )
     # a cell's column counted from the right: the cells after it on its line
     cells_after = (
         pl.when(pl.col("tbl_tgap")).then(pl.col("_suffix").str.count_matches(lay["gap_cell"]))
         .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
         .otherwise(pl.col("_suffix").str.count_matches(r"\S+"))
+    )
+    # a '|' cell that is a sentence ('| Costs rose from £21m to £29m, an increase of 35%. |') is prose, not a cell value
+    cell_text = pl.col("_prefix").str.extract(r"([^|]*)$", 1) + pl.col("_suffix").str.extract(r"^([^|]*)", 1)
+    prose_cell = pl.col("line").str.contains(r"\|") & (cell_text.str.count_matches(r"[A-Za-z]+") >= lay["prose_cell_words"])
+    # a row whose label names a saving ('Avoided placement costs   (1,590)') holds changes (decreases)
+    saving_row = pl.col("row") & pl.col("_prefix").str.contains(lay["saving_label"])
+    c = c.with_columns(
+        row=pl.col("row") & ~prose_cell.fill_null(False),
+        tbl_saving=saving_row.fill_null(False) & ~prose_cell.fill_null(False),
     )
     c = c.with_columns(
         value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
@@ -265,23 +295,27 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         s=pl.when(negative).then(pl.col("s") - 1).otherwise(pl.col("s")),
         e=pl.when(negative).then(pl.col("e") + 1).otherwise(pl.col("e")),
     )
-    return c.drop("_prefix", "_suffix", "_cells", "_ckind", "tbl_ckinds", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct", "tbl_tcol", "tbl_tgap", "tbl_ucols",
-                  "tbl_ukind", "prev_closed", "prev_item")
+    return c.drop(
+        "line", "_prefix", "_suffix", "_cells", "_ckind", "tbl_ckinds", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct",
+        "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind", "prev_closed", "prev_item", "running", "tbl_pct_note",
+    )
 
 
 def table_roles(c: pl.DataFrame) -> pl.DataFrame:
     """A number in a table row states a level (a signed one keeps its direction), unless its heading speaks of
-    change; money under a heading about overspends compares spending with a budget (other); prose cues read
-    across flattened cells do not apply."""
+    change; money under a heading about overspends compares spending with a budget (other); a row of savings
+    holds decreases; prose cues read across flattened cells do not apply."""
     signed = pl.col("sign").is_not_null()
     # a role the rule itself sets ('18+ weeks' is a threshold), or a duration scoping its row label ('plans issued
     # within 20 weeks'), is not a cell value
     label = rule_attr("role").is_not_null() | (pl.col("unit").is_in(TIME_UNITS) & (pl.col("role") == "other"))
     cell = pl.col("tbl_cell") & ~(signed & pl.col("tbl_change")) & ~label
+    saving = cell & pl.col("tbl_saving")
     return c.with_columns(
         role=pl.when(pl.col("tbl_target")).then(pl.lit("target"))
+        .when(saving).then(pl.lit("change"))
         .when(cell & pl.col("tbl_over") & (pl.col("unit") == "GBP")).then(pl.lit("other"))
         .when(cell).then(pl.lit("level")).otherwise(pl.col("role")),
-        direction=pl.when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
+        direction=pl.when(saving).then(pl.lit("decrease")).when(cell & signed).then(pl.when(pl.col("value") < 0).then(pl.lit("decrease")).otherwise(pl.lit("increase")))
         .when(cell).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("direction")),
     )

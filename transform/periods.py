@@ -37,7 +37,12 @@ def _year2(first: str, second: str) -> pl.Expr:
 
 
 def _date(y: pl.Expr, m: pl.Expr | int, d: pl.Expr | int) -> pl.Expr:
-    return pl.date(y, m, d)
+    """The date y-m-d, or null when the day does not exist in that month ('31 September', '29 February 2023'):
+    a misprinted date must not stop the run."""
+    day = d if isinstance(d, pl.Expr) else pl.lit(d)
+    first = pl.date(y, m, 1)
+    exists = (day >= 1) & (day <= first.dt.month_end().dt.day())
+    return pl.when(exists).then(first + pl.duration(days=day - 1))
 
 
 def _month_end(y: pl.Expr, m: pl.Expr) -> pl.Expr:

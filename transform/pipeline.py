@@ -54,3 +54,24 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def recompute_checks(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The checks of a whole warehouse state (pure): every relation within and across its documents."""
     return compute_checks(tables["figures"], tables["claims"], tables["periods"], tables["sentences"], tables["documents"])
+
+
+FAILED_KEY = "_failed"
+
+
+def transform_isolated(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Transform a batch in one go; if that raises, find the documents that fail on their own, record each with
+    the error as reason, and transform the rest together. The result has the output tables plus FAILED_KEY."""
+    failed_schema = {"doc_id": pl.String, "reason": pl.String}
+    try:
+        return {**transform_documents(documents), FAILED_KEY: pl.DataFrame(schema=failed_schema)}
+    except Exception:  # noqa: BLE001 - any failure is isolated below, document by document
+        pass
+    failed: list[dict[str, str]] = []
+    for doc_id in documents.filter(pl.col("status") == "ok")["doc_id"].to_list():
+        try:
+            transform_documents(documents.filter(pl.col("doc_id") == doc_id))
+        except Exception as exc:  # noqa: BLE001 - recorded as the document's quarantine reason
+            failed.append({"doc_id": doc_id, "reason": f"transform failed: {type(exc).__name__}: {str(exc)[:300]}"})
+    bad = pl.DataFrame(failed, schema=failed_schema)
+    return {**transform_documents(documents.filter(~pl.col("doc_id").is_in(bad["doc_id"].implode()))), FAILED_KEY: bad}

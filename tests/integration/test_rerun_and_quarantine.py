@@ -65,3 +65,33 @@ def test_rerun_gives_identical_tables(tmp_path, prefect_home):
     assert before == after
     runs = pl.read_parquet(tmp_path / "warehouse" / "runs" / "**" / "*.parquet")
     assert runs.height == 2
+
+
+def test_a_document_whose_transform_fails_is_quarantined_and_the_run_goes_on(tmp_path, prefect_home, monkeypatch):
+    """The flow runs in this process so that a transform fault can be injected (no real input is known to cause
+    one); the failing file is quarantined with the error as reason and the other files are published."""
+    import transform.pipeline as tp
+    from flows.pipeline import run_pipeline
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.txt").write_text("Wigan looked after 512 children in 2024.", encoding="utf-8")
+    (inbox / "bad.txt").write_text("FAULT Bolton looked after 300 children in 2024.", encoding="utf-8")
+    real = tp.transform_documents
+
+    def flaky(documents: pl.DataFrame) -> dict:
+        if documents["text"].str.contains("FAULT").any():
+            raise RuntimeError("injected transform fault")
+        return real(documents)
+
+    monkeypatch.setattr(tp, "transform_documents", flaky)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    summary = run_pipeline(paths=[str(inbox)], data_dir=str(tmp_path / "data"))
+    assert summary["n_documents"] == 1 and summary["n_quarantined"] == 1
+    files = pl.read_parquet(tmp_path / "data" / "warehouse" / "source_files" / "**" / "*.parquet")
+    bad = files.filter(pl.col("status") == "quarantined")
+    assert bad["source_name"].to_list() == ["bad.txt"]
+    assert bad["reason"][0] == "transform failed: RuntimeError: injected transform fault"
+    figures = pl.read_parquet(tmp_path / "data" / "warehouse" / "figures" / "**" / "*.parquet")
+    assert figures["text"].to_list() == ["512"]
+    assert len(list((tmp_path / "data" / "quarantine").glob("*.reason.json"))) == 1

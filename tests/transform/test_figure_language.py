@@ -66,7 +66,7 @@ CASES = [
     ("Matching a child took 639 days on average.", "639 days", 639, None, "days", None, "level", None),
     ("The placement lasted 18 months.", "18 months", 18, None, "months", None, "level", None),
     ("The induction course runs six weeks.", "six weeks", 6, None, "weeks", None, "level", None),
-    ("Reviews must finish within 20 working days.", "20 working days", 20, None, "days", None, "other", None),
+    ("Reviews must finish within 20 working days.", "20 working days", 20, None, "days", None, "target", None),
     ("Some decisions took longer than 48 hours.", "48 hours", 48, None, "hours", "more_than", "other", None),
     ("Visits have risen over the last three years.", "three years", 3, None, "years", None, "other", None),
     ("Targets were met in four of the past six years.", "four", 4, None, "years", None, "level", None),
