@@ -180,9 +180,10 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
     the start of a line; give the bare numbers of table rows the unit their heading declares ('(£m)' -> GBP
     scaled by a million; 'per 10,000 children' -> a rate) and mark table cells (`tbl_cell`, `tbl_change`)."""
     lay = cues()["layout"]
+    lines = _lines(documents)
     pos = to_original(c.select("doc_id", "s", "e"), breaks).select("doc_id", "s", "start", "end")
     pos = pos.sort("start").join_asof(
-        _lines(documents).sort("ls"), left_on="start", right_on="ls", by="doc_id", strategy="backward", check_sortedness=False
+        lines.sort("ls"), left_on="start", right_on="ls", by="doc_id", strategy="backward", check_sortedness=False
     )
     col = pl.col("start") - pl.col("ls")
     pos = pos.with_columns(
@@ -196,7 +197,11 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
     dotted = pl.col("_suffix").str.contains(lay["dotted_after"])
     item = small & at_line_start & pl.col("_suffix").str.contains(lay["list_after"])
     # numbered paragraphs after headings: '2.' is numbering when '1.' also starts a line of the document
-    items = c.filter(item.fill_null(False)).select("doc_id", _n=pl.col("match").cast(pl.Int64) + 1).unique()
+    # (read from the lines, since an exclusion may already have dropped the number before)
+    items = (
+        lines.select("doc_id", _n=pl.col("line").str.extract(lay["numbered_line"], 1).cast(pl.Int64, strict=False) + 1)
+        .drop_nulls().unique()
+    )
     c = c.join(items.with_columns(_seq=pl.lit(True)), left_on=["doc_id", pl.col("match").cast(pl.Int64, strict=False)],
                right_on=["doc_id", "_n"], how="left").with_columns(_seq=pl.col("_seq").fill_null(False))
     # ... and a number before a wide gap ('95         adoption orders granted') only when it is in such a sequence
@@ -264,22 +269,21 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         .when(pl.col("_suffix").str.contains(r"\|")).then(pl.col("_suffix").str.count_matches(r"\|"))
         .otherwise(pl.col("_suffix").str.count_matches(r"\S+"))
     )
-    # a '|' cell that is a sentence ('| Costs rose from £21m to £29m, an increase of 35%. |') is prose, not a cell value
+    # a '|' cell that is a sentence ('| Costs rose from £21m to £29m, an increase of 35%. |') takes its roles from the
+    # prose, not from the table (its units still come from the table)
     cell_text = pl.col("_prefix").str.extract(r"([^|]*)$", 1) + pl.col("_suffix").str.extract(r"^([^|]*)", 1)
     prose_cell = pl.col("line").str.contains(r"\|") & (cell_text.str.count_matches(r"[A-Za-z]+") >= lay["prose_cell_words"])
     # a row whose label names a saving ('Avoided placement costs   (1,590)') holds changes (decreases)
     saving_row = pl.col("row") & pl.col("_prefix").str.contains(lay["saving_label"])
-    c = c.with_columns(
-        row=pl.col("row") & ~prose_cell.fill_null(False),
-        tbl_saving=saving_row.fill_null(False) & ~prose_cell.fill_null(False),
-    )
+    c = c.with_columns(_prose=prose_cell.fill_null(False))
+    c = c.with_columns(tbl_saving=saving_row.fill_null(False) & ~pl.col("_prose"))
     c = c.with_columns(
         value=pl.when(money).then(pl.col("value") * lookup("tbl_money", "money_scales", default=1.0))
         .when(rate).then(pl.col("value") / digits_value("tbl_den")).otherwise(pl.col("value")),
         unit=pl.when(money).then(pl.lit("GBP")).when(rate | per_worker).then(pl.lit("ratio"))
         .when(pct).then(pl.lit("percent")).when(time_unit.is_not_null()).then(time_unit).otherwise(pl.col("unit")),
         per_pop=pl.col("per_pop") | rate,
-        tbl_cell=pl.col("row").fill_null(False),
+        tbl_cell=(pl.col("row") & ~pl.col("_prose")).fill_null(False),
         tbl_change=(pl.col("tbl_change") | (pl.col("_ckind") == "change")).fill_null(False),
         tbl_over=(pl.col("tbl_over") | (pl.col("_ckind") == "other")).fill_null(False),
         tbl_target=(cells_after == pl.col("tbl_tcol")).fill_null(False),
@@ -296,7 +300,7 @@ def layout(c: pl.DataFrame, documents: pl.DataFrame, breaks: pl.DataFrame) -> pl
         e=pl.when(negative).then(pl.col("e") + 1).otherwise(pl.col("e")),
     )
     return c.drop(
-        "line", "_prefix", "_suffix", "_cells", "_ckind", "tbl_ckinds", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct",
+        "line", "_prefix", "_suffix", "_cells", "_ckind", "_prose", "tbl_ckinds", "_zone", "_seq", "row", "tbl_money", "tbl_den", "tbl_pct",
         "tbl_tcol", "tbl_tgap", "tbl_ucols", "tbl_ukind", "prev_closed", "prev_item", "running", "tbl_pct_note",
     )
 

@@ -110,8 +110,8 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     # context stops at a bullet, and after the figure at a paragraph mark
     c = c.with_columns(
         _bulleted=pl.col("before").str.contains(q["window_break"]),
-        before=pl.col("before").str.replace(f"(?s)^.*{q['window_break']}", ""),
-        after=pl.col("after").str.replace(f"(?s){q['window_break_after']}.*$", ""),
+        before=pl.col("before").str.replace(f"(?s)^.*(?:{q['window_break']})", ""),
+        after=pl.col("after").str.replace(f"(?s)(?:{q['window_break_after']}).*$", ""),
     )
     before, after = pl.col("before"), pl.col("after")
     # Every cue is evaluated once, as a column (regex compilation dominates the cost of this step).
@@ -225,6 +225,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     c = _coordinate(c, shadow)
     c = _arrived_at(c, shadow)
     c = _compared_over_time(c, shadow)
+    c = _multiple_of_earlier(c, shadow)
     c = _implicit_from(c, shadow)
     # an age bound between two figures ('65 per 10,000 children under 18') does not separate them
     age = pl.col("rule_id").is_in(AGE_RULES)
@@ -277,8 +278,9 @@ def _coordinate(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     inherit = (pl.col("role") == "level") & (joined | compared)
     bracketed = (pl.col("role") == "level") & pl.col("_gap-1").str.contains(q["bracket_gap"])
     bracketed_other = bracketed & (pl.col("_role-1") == "other")
-    # a restatement in brackets of a change in another unit is that change: 'rose by £36k (5.6%)'
-    bracketed_change = (bracketed & (pl.col("_role-1") == "change")).fill_null(False)
+    # a restatement of a change in another unit is that change: 'rose by £36k (5.6%)', 'by £3bn, or 29%'
+    restated = (pl.col("role") == "level") & (pl.col("_gap-1").str.contains(q["bracket_gap"]) | pl.col("_gap-1").str.contains(q["or_restate_gap"]))
+    bracketed_change = (restated & (pl.col("_role-1") == "change")).fill_null(False)
     return _drop_helpers(c.with_columns(
         role=pl.when(inherit | bracketed_change).then(pl.lit("change")).when(bracketed_other.fill_null(False)).then(pl.lit("other"))
         .otherwise(pl.col("role")),
@@ -304,6 +306,36 @@ def _arrived_at(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
 
 def _by_values(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
     return pl.when(hi > lo).then(pl.lit("increase")).when(hi < lo).then(pl.lit("decrease"))
+
+
+MULTIPLE_RULES = ("FIG-MULTIPLIER-COMPARE", "FIG-TWICE-COMPARE", "FIG-TIMES")
+
+
+def _multiple_of_earlier(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """'£6.3m, more than double the £2.9m spent in 2021/22': a multiple of an earlier figure is a change; the
+    earlier figure is where it started (from) and the figure before the multiple where it arrived (to)."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role", "unit"), 1)
+    c = _neighbours(c, shadow, ("role", "unit"), -1)
+    c = c.join(
+        with_windows(c.select("doc_id", "s", "e"), shadow, width=60).select("doc_id", "s", pl.col("after").alias("_after")),
+        on=["doc_id", "s"], how="left",
+    )
+    earlier_next = (pl.col("_after").shift(-1).over("doc_id").str.contains(q["earlier_figure_after"])).fill_null(False)
+    multiple = (
+        pl.col("rule_id").is_in(MULTIPLE_RULES) & (pl.col("value") > 1) & pl.col("_gap1").str.contains(q["multiple_of_gap"])
+        & pl.col("_gap-1").str.contains(q["multiple_lead_gap"]) & (pl.col("_unit1") == pl.col("_unit-1")) & earlier_next
+    ).fill_null(False)
+    c = c.with_columns(_mult=multiple)
+    c = c.with_columns(
+        _to=pl.col("_mult").shift(-1).over("doc_id").fill_null(False),
+        _from=pl.col("_mult").shift(1).over("doc_id").fill_null(False),
+    )
+    return _drop_helpers(c.with_columns(
+        role=pl.when(pl.col("_mult")).then(pl.lit("change")).when(pl.col("_to")).then(pl.lit("to"))
+        .when(pl.col("_from")).then(pl.lit("from")).otherwise(pl.col("role")),
+        direction=pl.when(pl.col("_mult") | pl.col("_to") | pl.col("_from")).then(pl.lit("increase")).otherwise(pl.col("direction")),
+    ))
 
 
 def _compared_over_time(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:

@@ -57,8 +57,9 @@ def _ensure(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
 def resolve(c: pl.DataFrame) -> pl.DataFrame:
     """Add kind, start_date and end_date to scanned period candidates."""
     c = _ensure(c, ["y1", "y1b", "y2", "y2b", "m1", "m1b", "m2", "d1", "d2", "sep", "unitword", "n", "q"])
-    c = _ensure(c, ["d1b", "m1c", "y1c"]).with_columns(
-        m1=pl.coalesce("m1", "m1b", "m1c"), y1=pl.coalesce("y1", "y1c"), d1=pl.coalesce("d1", "d1b")
+    c = _ensure(c, ["d1b", "m1c", "y1c", "yy1"]).with_columns(
+        # a two-digit year ('Mar-23', 'Q2 24/25') is in this century
+        m1=pl.coalesce("m1", "m1b", "m1c"), y1=pl.coalesce("y1", "y1c", pl.lit("20") + pl.col("yy1")), d1=pl.coalesce("d1", "d1b")
     )
     fy = _calendar()["fiscal_year_start_month"]
     attr_kind = pl.col("rule_id").replace_strict(
@@ -74,7 +75,8 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("year_range"))
     )
     since_kind = (
-        pl.when(pl.col("m1").is_not_null()).then(pl.lit("month"))
+        pl.when(pl.col("d1").is_not_null()).then(pl.lit("date"))
+        .when(pl.col("m1").is_not_null()).then(pl.lit("month"))
         .when(pl.col("y1b").is_not_null() & (y1b == y1 + 1)).then(pl.lit("fiscal_year"))
         .otherwise(pl.lit("year"))
     )
@@ -97,7 +99,7 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
     start = (
         pl.when(reporting).then(_date(ry - 1, fy, 1))
         .when(~has_year).then(None)
-        .when(pl.col("rule_id").is_in(["PER-DATE", "PER-DATE-RANGE"])).then(_date(y1, m1, d1))
+        .when(pl.col("rule_id").is_in(["PER-DATE", "PER-DATE-RANGE"]) | (pl.col("kind") == "date")).then(_date(y1, m1, d1))
         .when(pl.col("kind") == "month").then(_date(y1, m1, 1))
         .when(pl.col("rule_id") == "PER-MONTH-RANGE").then(_date(y1, m1, 1))
         .when(pl.col("kind").is_in(["fiscal_year", "fiscal_year_range"])).then(_date(y1, fy, 1))

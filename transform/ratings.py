@@ -16,7 +16,9 @@ Attribution, in order:
    council named more often than any other in the RECENT_CHARS before it (a tie falls back to
    the nearest earlier sentence).
 4. a judgement line of an inspection table ('Overall effectiveness  Good') with no council named
-   near it judges the document's principal council (the one it names most often).
+   near it judges the document's principal council (the one it names most often);
+5. any other judgement still without a council judges the principal council of a document about one
+   council (one with at least SINGLE_COUNCIL_SHARE of its council mentions).
 A rating introduced by an intention ('the plan to reach a Good rating') is an
 aim, not a judgement, and is dropped. A rating joined to the previous one by 'or' ('rated
 Good or Outstanding') is a floor, not a second judgement: only the first is kept.
@@ -35,6 +37,8 @@ from transform.rules import rules_for
 from transform.scan import drop_overlaps, scan
 
 RECENT_CHARS = 1200
+# a document in which one council has at least this share of the council mentions is about that council
+SINGLE_COUNCIL_SHARE = 0.5
 FIRST_PERSON_CHARS = 6000
 ASPIRATION_WINDOW = 40
 COLUMNS = ["rating_id", "doc_id", "start", "end", "text", "authority", "gss_code", "rating", "when", "rule_id", "sentence_id"]
@@ -63,8 +67,15 @@ def extract_ratings(
     earlier = _earlier_sentence(rest.filter(~is_group), runs)
     # an inspection's judgement line names no council: it judges the document's own (its principal council)
     document_rules = [r.id for r in rules_for("ratings") if r.attrs.get("document_council")]
-    headings = rest.filter(pl.col("rule_id").is_in(document_rules)).join(earlier.select("doc_id", "s").unique(), on=["doc_id", "s"], how="anti")
-    rated = pl.concat([same, grouped, earlier, _document_council(headings, runs)], how="diagonal_relaxed")
+    unnamed = rest.filter(~is_group).join(earlier.select("doc_id", "s").unique(), on=["doc_id", "s"], how="anti")
+    headings = unnamed.filter(pl.col("rule_id").is_in(document_rules))
+    # any other judgement with no council near it, in a document about one council ('since services were judged
+    # inadequate' in its commentary), judges that council
+    orphans = unnamed.filter(~pl.col("rule_id").is_in(document_rules))
+    rated = pl.concat(
+        [same, grouped, earlier, _document_council(headings, runs), _document_council(orphans, runs, SINGLE_COUNCIL_SHARE)],
+        how="diagonal_relaxed",
+    )
     when = _nearest_period(rated, periods)
     out = when.with_columns(
         start=pl.col("sent_start"),
@@ -200,11 +211,14 @@ def _earlier_sentence(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([_run_members(picked, runs), principal], how="diagonal_relaxed")
 
 
-def _document_council(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
-    """Ratings of the council a document names most often (the first named of a tie)."""
+def _document_council(c: pl.DataFrame, runs: pl.DataFrame, min_share: float = 0.0) -> pl.DataFrame:
+    """Ratings of the council a document names most often (the first named of a tie), when that council has at
+    least `min_share` of the document's council mentions."""
     counts = runs.group_by("doc_id", "canonical", "gss_code").agg(pl.len().alias("_n"), pl.col("a_s").min().alias("_first"))
+    counts = counts.with_columns(_share=pl.col("_n") / pl.col("_n").sum().over("doc_id"))
     top = counts.sort(["_n", "_first"], descending=[True, False]).group_by("doc_id", maintain_order=True).first()
-    return c.join(top.drop("_n", "_first"), on="doc_id", how="inner")
+    top = top.filter(pl.col("_share") >= min_share)
+    return c.join(top.drop("_n", "_first", "_share"), on="doc_id", how="inner")
 
 
 def _principal(c: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
