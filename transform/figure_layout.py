@@ -30,6 +30,13 @@ def _unit_token(text: pl.Expr, lay: dict) -> pl.Expr:
     )
 
 
+def _heading_cells(line: pl.Expr, lay: dict, strip: bool = True) -> pl.Expr:
+    """The cells of a heading line, left to right: split at '|', or else at wide gaps (with `strip`, not at the
+    line's own leading and trailing space; the unit columns keep them, as the row counts they are matched with do)."""
+    gapped = line.str.strip_chars() if strip else line
+    return pl.when(line.str.contains(r"\|")).then(line).otherwise(gapped.str.replace_all(lay["gap_split"], "|")).str.split("|")
+
+
 def _money_scale(text: pl.Expr, lay: dict) -> pl.Expr:
     """The money scale a heading declares ('m', 'bn', '000s', ...), '£' for plain pounds ('(£/wk)'), or null."""
     return pl.coalesce(*[text.str.extract(lay["money_header"], k) for k in (1, 2, 3, 4)])
@@ -38,7 +45,7 @@ def _money_scale(text: pl.Expr, lay: dict) -> pl.Expr:
 def _column_kinds(line: pl.Expr, lay: dict) -> pl.Expr:
     """For each column of a heading, counted from the right, what its cells are when its name says so: 'change'
     ('Change in fee (%)'), 'other' (a difference from a budget: 'Variance') or 'rank' ('Rank', '#'); else null."""
-    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.strip_chars().str.replace_all(lay["gap_split"], "|")).str.split("|")
+    cells = _heading_cells(line, lay)
     cell = pl.element()
     return cells.list.reverse().list.eval(
         pl.when(cell.str.contains(lay["rank_header"])).then(pl.lit("rank"))
@@ -50,7 +57,7 @@ def _column_kinds(line: pl.Expr, lay: dict) -> pl.Expr:
 def _column_units(line: pl.Expr, lay: dict) -> pl.Expr:
     """Units of a heading's columns counted from the right (index 0 = last column): its cells split at '|' or at
     wide gaps, each with the unit token it declares, or null."""
-    cells = pl.when(line.str.contains(r"\|")).then(line).otherwise(line.str.replace_all(lay["gap_split"], "|")).str.split("|")
+    cells = _heading_cells(line, lay, strip=False)
     # an empty heading cell holds the values of the named cell to its left ('| Highest (per 10,000) |     |')
     cell = pl.element()
     tokens = cells.list.eval(pl.when(cell.str.strip_chars() == "").then(_unit_token(cell.shift(1), lay)).otherwise(_unit_token(cell, lay)))
