@@ -143,7 +143,9 @@ def _lines(documents: pl.DataFrame) -> pl.DataFrame:
     ukind = pl.when(cell_head).then(pl.lit("cell")).when(ord_head).then(pl.lit("num")).when(prose).then(pl.lit(""))
     title = pl.when(blank).then(pl.lit("")).when(~pl.col("row")).then(line)
     # a heading line about overspends anywhere in the block (since the last blank line) above the rows
-    over = pl.when(blank).then(False).when(~pl.col("row") & line.str.contains(lay["overspend_header"])).then(True)
+    # (a blank line right after such a heading, 'The variance comprised:', does not end it)
+    over_head = ~pl.col("row") & line.str.contains(lay["overspend_header"])
+    over = pl.when(blank & ~over_head.shift(1).over("doc_id").fill_null(False)).then(False).when(over_head).then(True)
     zone = pl.when(pl.col("_rule")).then(True).when(blank).then(False)
     d = d.with_columns(
         _decl=decl.forward_fill().shift(1).over("doc_id"),

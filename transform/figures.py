@@ -142,6 +142,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         _change_clause=pl.col("_clause").str.contains(q["change_clause"]),
         _target_clause=pl.col("_clause").str.contains(q["target_clause"]),
         _ask_clause=pl.col("_clause").str.contains(q["ask_clause"]),
+        _parts_clause=pl.col("_clause").str.contains(q["overspend_parts_clause"]),
         _counted_clause=pl.col("_clause").str.contains(q["counted_clause"]),
         _to_after_word=after.str.extract(q["to_after"], 1),
         _last_word=pl.col("_bare").str.extract_all(f"{inc}|{dec}").list.last(),
@@ -200,7 +201,7 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
         .when(cmp_word.is_not_null()).then(pl.lit("change"))
         .when(pl.col("unit").is_in(["GBP", "count"]) & (f("extra_before") | f("extra_after"))).then(pl.lit("change"))
         .when(difference | (f("gap_before") & ~f("shortfall_gap_before"))).then(pl.lit("other"))
-        .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after"))).then(pl.lit("other"))
+        .when(pl.col("unit").is_in(["GBP", "percent"]) & (f("overspend_before") | f("overspend_after") | f("parts_clause"))).then(pl.lit("other"))
         .when(pl.col("unit").is_in(["percent", "multiplier", "fraction", "percentage_point"]) & f("comparison_after")).then(pl.lit("other"))
         .when(f("than_after") & ~f("qualifier_next_after")).then(pl.lit("other"))
         .when(f("threshold_before")).then(pl.lit("other"))
@@ -229,9 +230,9 @@ def attributes(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
     c = _implicit_from(c, shadow)
     # an age bound between two figures ('65 per 10,000 children under 18') does not separate them
     age = pl.col("rule_id").is_in(AGE_RULES)
-    rest = _pair_from_to(_implicit_to(c.filter(~age), shadow))
+    rest = _pair_from_to(_implicit_to(c.filter(~age), shadow), shadow)
     c = pl.concat([rest, c.filter(age).select(rest.columns)]).sort("doc_id", "s")
-    return _difference_of_percents(c, shadow)
+    return _difference_of_percents(_to_of_same_unit(c, shadow), shadow)
 
 
 def _neighbours(
@@ -496,9 +497,47 @@ def _as_ratio(c: pl.DataFrame, hit: pl.Expr, den: pl.Expr) -> pl.DataFrame:
 PRINTED_RATIO_RULES = ("FIG-PER-WORKER", "FIG-PER-WORKER-LABEL", "FIG-CASELOAD")
 
 
-def _pair_from_to(c: pl.DataFrame) -> pl.DataFrame:
-    """A 'from' figure followed within 100 characters by a 'to' figure: direction by their values; a bare
-    count endpoint takes the printed-ratio unit of its partner ('30 children per social worker ... to 17')."""
+def _to_of_same_unit(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """'7,380 children looked after, 9% of all, up from 7,290': a change from a count arrives at the count before it,
+    not at the share in between (which stays a level)."""
+    q = cues()
+    kinds = {"percent": "share", "fraction": "share", "count": "number", "ratio": "number"}
+    c = c.with_columns(_kind=pl.col("unit").replace(kinds))
+    c = _neighbours(c, shadow, ("role", "_kind", "direction"), -1)
+    c = _neighbours(c, shadow, ("role", "_kind"), -2)
+    c = c.with_columns(_gap12=pl.col("_gap-1").shift(1).over("doc_id"))
+    moved = (
+        (pl.col("role") == "from") & (pl.col("_role-1") == "to") & (pl.col("__kind-1") != pl.col("_kind"))
+        & pl.col("_role-2").is_in(["level", "to"]) & (pl.col("__kind-2") == pl.col("_kind"))
+        & ~pl.col("_gap-1").str.contains(q["sentence_break"]) & ~pl.col("_gap12").str.contains(q["sentence_break"])
+    ).fill_null(False)
+    c = c.with_columns(_moved=moved, _mdir=pl.col("direction"))
+    c = c.with_columns(
+        _demote=pl.col("_moved").shift(-1).over("doc_id").fill_null(False),
+        _promote=pl.col("_moved").shift(-2).over("doc_id").fill_null(False),
+        _pdir=pl.col("_mdir").shift(-2).over("doc_id"),
+    )
+    return _drop_helpers(c.with_columns(
+        role=pl.when(pl.col("_promote")).then(pl.lit("to")).when(pl.col("_demote")).then(pl.lit("level")).otherwise(pl.col("role")),
+        direction=pl.when(pl.col("_promote")).then(pl.col("_pdir")).when(pl.col("_demote")).then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col("direction")),
+    ))
+
+
+def _pair_from_to(c: pl.DataFrame, shadow: pl.DataFrame) -> pl.DataFrame:
+    """A 'from' figure followed within 100 characters of the same sentence by a 'to' figure: direction by their
+    values; a bare count endpoint takes the printed-ratio unit of its partner ('30 children per social worker ...
+    to 17')."""
+    q = cues()
+    c = _neighbours(c, shadow, ("role",), 1, tag="p")
+    c = _neighbours(c, shadow, ("role",), -1, tag="p")
+    # a 'to' in the next sentence is this 'from's partner unless it has its own 'from' right after it ('Referrals
+    # rose to 512, up from 480')
+    c = c.with_columns(_nnr=pl.col("role").shift(-2).over("doc_id"), _ppr=pl.col("role").shift(-1).over("doc_id"))
+    c = c.with_columns(
+        _split_next=(pl.col("_pgap1").str.contains(q["full_stop_break"]) & (pl.col("_nnr") == "from")).fill_null(False),
+        _split_prev=(pl.col("_pgap-1").str.contains(q["full_stop_break"]) & (pl.col("_ppr") == "from")).fill_null(False),
+    )
     # compare on one scale so that a percentage and a fraction can be endpoints of one change
     c = c.with_columns(_v=pl.when(pl.col("unit") == "percent").then(pl.col("value") / 100).otherwise(pl.col("value")))
     c = c.sort("doc_id", "s").with_columns(
@@ -519,8 +558,8 @@ def _pair_from_to(c: pl.DataFrame) -> pl.DataFrame:
     c = c.with_columns(
         _kind=pl.when(pl.col("per_pop")).then(pl.lit("rate")).otherwise(pl.col("unit").replace(kinds))
     ).with_columns(_nk=pl.col("_kind").shift(-1).over("doc_id"), _pk=pl.col("_kind").shift(1).over("doc_id"))
-    near_next = ((pl.col("_ns") - pl.col("e")) < 100) & (pl.col("_nk") == pl.col("_kind"))
-    near_prev = ((pl.col("s") - pl.col("_pe")) < 100) & (pl.col("_pk") == pl.col("_kind"))
+    near_next = ((pl.col("_ns") - pl.col("e")) < 100) & (pl.col("_nk") == pl.col("_kind")) & ~pl.col("_split_next")
+    near_prev = ((pl.col("s") - pl.col("_pe")) < 100) & (pl.col("_pk") == pl.col("_kind")) & ~pl.col("_split_prev")
     as_from = ((pl.col("role") == "from") & (pl.col("_nr") == "to") & near_next).fill_null(False)
     as_to = ((pl.col("role") == "to") & (pl.col("_pr") == "from") & near_prev).fill_null(False)
     # reversed order: '16 per social worker, down from 23'

@@ -100,3 +100,24 @@ def test_short_sentences_in_cells_numbered_recommendations_and_changes_on_earlie
     assert figure(text, "£337,000")["role"] == "from"
     text = "The scrutineer is paid £900 a day for 40 days, or £36,000 a year."
     assert figure(text, "£36,000")["role"] == "level"
+
+
+def test_the_parts_of_an_overspend_are_other():
+    text = "The overspend breaks down into two items: placements (£420m) and agency staff (£190m). Councils spent £2bn."
+    assert [figure(text, s)["role"] for s in ("£420m", "£190m", "£2bn")] == ["other", "other", "level"]
+    table = (
+        "The forecast is an overspend of £21.0m (8.1%). The variance comprised:\n\n"
+        "      Residential placements (external)          £15.2m\n"
+        "      Legal costs                                 (£0.3m)\n"
+    )
+    assert [figure(table, s)["role"] for s in ("£15.2m", "(£0.3m)")] == ["other", "other"]
+    titled = "Table 1: Forecast variance by service line (£m)\nService        Budget     Forecast    Variance\nCare leavers   12.4       13.9        +1.5\n"
+    assert [figure(titled, s)["role"] for s in ("12.4", "+1.5")] == ["level", "other"]
+
+
+def test_a_change_from_a_count_arrives_at_the_count_not_the_share_between():
+    text = "There were 6,900 children looked after, 8% of all children in care, up from 6,700 a year earlier. Referrals rose to 512, up from 480."
+    assert [(figure(text, s)["role"], figure(text, s)["direction"]) for s in ("6,900", "8%", "6,700")] == [
+        ("to", "increase"), ("level", None), ("from", "increase")
+    ]
+    assert (figure(text, "512")["role"], figure(text, "512")["direction"]) == ("to", "increase")
