@@ -71,8 +71,14 @@ def test_first_person_reaches_further_back():
 
 def test_third_person_does_not_reach_past_the_window():
     filler = "The teams changed how they work with families and schools every week. " * 30
-    text = "Wigan adoption service. " + filler + "In 2015 the council was rated good by Ofsted."
+    text = "Wigan, Bolton and Bury adoption services. " + filler + "In 2015 the council was rated good by Ofsted."
     assert ratings(text) == set()
+
+
+def test_a_judgement_with_no_council_near_it_in_a_single_council_document_is_that_councils():
+    filler = "The teams changed how they work with families and schools every week. " * 30
+    text = "Wigan adoption service. " + filler + "In 2015 the council was rated good by Ofsted."
+    assert ratings(text) == {("Wigan", "good")}
 
 
 @pytest.mark.parametrize(
