@@ -70,21 +70,14 @@ def test_rerun_gives_identical_tables(tmp_path, prefect_home):
 def test_a_document_whose_transform_fails_is_quarantined_and_the_run_goes_on(tmp_path, prefect_home, monkeypatch):
     """The flow runs in this process so that a transform fault can be injected (no real input is known to cause
     one); the failing file is quarantined with the error as reason and the other files are published."""
-    import transform.pipeline as tp
     from flows.pipeline import run_pipeline
+    from tests.transform.conftest import inject_transform_fault
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "good.txt").write_text("Wigan looked after 512 children in 2024.", encoding="utf-8")
     (inbox / "bad.txt").write_text("FAULT Bolton looked after 300 children in 2024.", encoding="utf-8")
-    real = tp.transform_documents
-
-    def flaky(documents: pl.DataFrame) -> dict:
-        if documents["text"].str.contains("FAULT").any():
-            raise RuntimeError("injected transform fault")
-        return real(documents)
-
-    monkeypatch.setattr(tp, "transform_documents", flaky)
+    inject_transform_fault(monkeypatch, "FAULT", RuntimeError("injected transform fault"))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     summary = run_pipeline(paths=[str(inbox)], data_dir=str(tmp_path / "data"))
     assert summary["n_documents"] == 1 and summary["n_quarantined"] == 1

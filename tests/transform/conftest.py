@@ -21,11 +21,21 @@ def make_docs():
     return docs_of
 
 
-def figures_of(text: str) -> pl.DataFrame:
-    """The figures table of one document, in text order."""
+def tables(text: str) -> dict[str, pl.DataFrame]:
+    """Every output table of one document."""
     from transform.pipeline import transform_documents
 
-    return transform_documents(docs_of(text))["figures"].sort("start")
+    return transform_documents(docs_of(text))
+
+
+def figures_of(text: str) -> pl.DataFrame:
+    """The figures table of one document, in text order."""
+    return tables(text)["figures"].sort("start")
+
+
+def spans(text: str) -> list[str]:
+    """The span texts of the figures of one document, in text order."""
+    return figures_of(text)["text"].to_list()
 
 
 def figure(text: str, span: str, nth: int = 0) -> dict:
@@ -39,3 +49,18 @@ def role_of(text: str, span: str) -> tuple:
     """(role, direction) of the first figure whose span text is `span`."""
     f = figure(text, span)
     return f["role"], f["direction"]
+
+
+def inject_transform_fault(monkeypatch, marker: str, error: Exception) -> None:
+    """Make transform.pipeline.transform_documents raise `error` for any batch holding a text with `marker` (a fault
+    no real input is known to cause any more)."""
+    import transform.pipeline as tp
+
+    real = tp.transform_documents
+
+    def flaky(documents: pl.DataFrame) -> dict:
+        if documents["text"].str.contains(marker, literal=True).any():
+            raise error
+        return real(documents)
+
+    monkeypatch.setattr(tp, "transform_documents", flaky)

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transform.conftest import docs_of, figure, figures_of
-from transform.pipeline import transform_documents
-
-
-def spans(text: str) -> list[str]:
-    return figures_of(text)["text"].to_list()
+from tests.transform.conftest import figure, spans, tables
 
 
 FORECAST = (
@@ -55,7 +50,7 @@ def test_rank_column_cells_are_not_figures_and_change_column_is_change():
 
 
 def test_judgement_cells_with_a_year_rate_the_row_council():
-    r = transform_documents(docs_of(LEAGUE))["ratings"]
+    r = tables(LEAGUE)["ratings"]
     assert sorted(r.select("authority", "rating").rows()) == [("Bolton", "requires_improvement"), ("Wigan", "good")]
 
 
@@ -120,7 +115,7 @@ def test_signed_percentage_points_and_fee_ranges():
 
 def test_ambiguous_names_confirmed_in_a_table_cell_or_by_abbreviation():
     text = "| 4 | Halton | 124 |\n\nHalton's rate is up. KCC and East Riding agreed. Reading is fun."
-    a = transform_documents(docs_of(text))["authority_mentions"]
+    a = tables(text)["authority_mentions"]
     assert a["canonical"].to_list() == ["Halton", "Halton", "Kent", "East Riding of Yorkshire"]
 
 

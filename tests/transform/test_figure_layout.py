@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transform.conftest import figure, figures_of
-
-
-def spans(text: str) -> list[str]:
-    return figures_of(text)["text"].to_list()
+from tests.transform.conftest import figure, spans
 
 
 MONEY_TABLE = (

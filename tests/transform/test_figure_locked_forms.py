@@ -12,16 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transform.conftest import docs_of, figure, figures_of
-from transform.pipeline import transform_documents
-
-
-def spans(text: str) -> list[str]:
-    return figures_of(text)["text"].to_list()
-
-
-def tables(text: str) -> dict:
-    return transform_documents(docs_of(text))
+from tests.transform.conftest import figure, spans, tables
 
 
 SCORECARD = (

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transform.conftest import docs_of, figure, figures_of
-from transform.pipeline import transform_documents
-
-
-def spans(text: str) -> list[str]:
-    return figures_of(text)["text"].to_list()
+from tests.transform.conftest import figure, spans, tables
 
 
 def role(text: str, span: str) -> str:
@@ -199,12 +194,8 @@ def test_a_qualified_single_unit_of_time_is_a_duration():
 
 # --- periods, councils and ratings ---------------------------------------------------------------------------------
 
-def _tables(text: str) -> dict:
-    return transform_documents(docs_of(text))
-
-
 def test_days_across_two_months_and_a_year_to_december():
-    p = _tables("The survey ran from 3 March to 9 April 2025, covering the year to December 2024.")["periods"].sort("start")
+    p = tables("The survey ran from 3 March to 9 April 2025, covering the year to December 2024.")["periods"].sort("start")
     rows = p.select("kind", "start_date", "end_date").rows()
     assert [(k, str(a), str(b)) for k, a, b in rows] == [
         ("year_range", "2025-03-03", "2025-04-09"),
@@ -213,17 +204,17 @@ def test_days_across_two_months_and_a_year_to_december():
 
 
 def test_bare_newcastle_is_the_upper_tier_council_but_not_a_football_club():
-    a = _tables("| Newcastle | 612 |\nFans of Newcastle United cheered.")["authority_mentions"]
+    a = tables("| Newcastle | 612 |\nFans of Newcastle United cheered.")["authority_mentions"]
     assert a["canonical"].to_list() == ["Newcastle upon Tyne"]
 
 
 def test_judgement_column_of_a_flattened_table_rates_each_row():
-    r = _tables(SHORT_ROW)["ratings"]
+    r = tables(SHORT_ROW)["ratings"]
     assert r.select("authority", "rating").rows() == [("Dudley", "good")]
 
 
 def test_judged_requires_improvement_to_be_good_is_one_judgement():
-    r = _tables("Wigan Council, whose services were judged requires improvement to be good in 2023, grew.")["ratings"]
+    r = tables("Wigan Council, whose services were judged requires improvement to be good in 2023, grew.")["ratings"]
     assert r["rating"].to_list() == ["requires_improvement"]
 
 
@@ -233,7 +224,7 @@ def test_the_service_means_the_council_named_most_recently_most_often():
         "The service shares a panel with Bolton Council. "
         "Inspectors rated the service good overall in 2023."
     )
-    r = _tables(text)["ratings"]
+    r = tables(text)["ratings"]
     assert r["authority"].to_list() == ["Wigan"]
 
 

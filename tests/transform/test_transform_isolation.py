@@ -8,7 +8,7 @@ import polars as pl
 
 import transform.pipeline as tp
 from flows.pipeline import _quarantine_failed
-from tests.transform.conftest import docs_of
+from tests.transform.conftest import docs_of, inject_transform_fault
 
 
 def _two_docs() -> pl.DataFrame:
@@ -18,14 +18,7 @@ def _two_docs() -> pl.DataFrame:
 
 
 def test_a_failing_document_is_isolated_with_its_reason(monkeypatch):
-    real = tp.transform_documents
-
-    def flaky(documents: pl.DataFrame) -> dict:
-        if documents["text"].str.contains("BROKEN").any():
-            raise ValueError("injected fault")
-        return real(documents)
-
-    monkeypatch.setattr(tp, "transform_documents", flaky)
+    inject_transform_fault(monkeypatch, "BROKEN", ValueError("injected fault"))
     out = tp.transform_isolated(_two_docs())
     failed = out[tp.FAILED_KEY]
     assert failed["doc_id"].to_list() == ["doc-b"]
