@@ -119,7 +119,17 @@ def resolve(c: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("kind") == "year").then(_date(y1, 12, 31))
     )
     c = c.with_columns(start_date=start, end_date=end)
-    return _ending_periods(c, m1, d1, d2)
+    return _undated_if_inverted(_ending_periods(c, m1, d1, d2))
+
+
+def _undated_if_inverted(c: pl.DataFrame) -> pl.DataFrame:
+    """A range printed backwards ('December 2005 – April 2005') has no dates a reader can trust:
+    the period is kept with null dates, as an impossible date is."""
+    inverted = pl.col("start_date") > pl.col("end_date")
+    return c.with_columns(
+        start_date=pl.when(inverted).then(None).otherwise(pl.col("start_date")),
+        end_date=pl.when(inverted).then(None).otherwise(pl.col("end_date")),
+    )
 
 
 def _ending_periods(c: pl.DataFrame, m1: pl.Expr, d1: pl.Expr, d2: pl.Expr) -> pl.DataFrame:

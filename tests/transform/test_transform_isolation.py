@@ -41,3 +41,11 @@ def test_failed_documents_and_their_files_are_quarantined_with_the_reason():
 def test_an_impossible_date_is_a_period_without_dates():
     p = tp.transform_documents(docs_of("It was signed on 31 September 2024."))["periods"]
     assert p.select("text", "start_date").rows() == [("31 September 2024", None)]
+
+
+def test_a_range_printed_backwards_is_a_period_without_dates():
+    # A real needs assessment prints a study's months in the wrong order; an inverted range used
+    # to break the critical dates_ordered expectation and block the whole run from publishing.
+    p = tp.transform_documents(docs_of("The study ran from December 2005 – April 2005 in two areas."))["periods"]
+    row = p.filter(pl.col("text").str.contains("December")).row(0, named=True)
+    assert (row["start_date"], row["end_date"]) == (None, None)

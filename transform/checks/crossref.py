@@ -1,7 +1,10 @@
 """cross_reference: the same quantity stated twice, in one document or across documents.
 
-Candidate pairs come from one Polars self-join on unit (within a document also on doc_id),
-kept when the two rounding intervals meet (agree) or, for conflicts, when they do not.
+Candidate pairs never come from all pairs: each verdict below needs some fields equal, so
+candidates come from Polars equality joins on those keys (agreement adds a log-spaced value
+bucket that two meeting intervals always share), and a key group above GROUP_CAP figures pairs
+nothing. The cost is linear in the number of figures, within and across documents
+(tests/transform/test_crossref_linear.py compares with all pairs).
 
 - Agreement within a document: the two figures sit in different sentences, have compatible
   roles (equal, or one is a bare figure with no metric, subject or period, as in an
@@ -20,6 +23,7 @@ Counts below MIN_COUNT are left out (small numbers coincide too often to mean an
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 
@@ -90,44 +94,141 @@ def _cliques(nodes: list[str], adj: dict[str, set[str]]) -> list[list[str]]:
 
 UP = ("over", "more_than", "at_least")
 DOWN = ("fewer_than", "at_most", "up_to")
+# Candidate pairs come from equality joins on keys that every pair of a verdict shares, plus a
+# value bucket for agreement, never from all pairs: the cost is linear in the figures. A key
+# group larger than GROUP_CAP (one value printed in hundreds of table cells) pairs nothing:
+# so many equal statements carry no evidence that any two of them are the same quantity.
+GROUP_CAP = 40
+# Agreement buckets: log-spaced BUCKET_RATIO apart from BUCKET_EPS; an interval spanning
+# MAX_BUCKETS buckets or more (open or zero-crossing) is paired on its keys alone.
+BUCKET_RATIO = 1.05
+BUCKET_EPS = 1e-6
+MAX_BUCKETS = 16
+USABLE_UNITS = ["percent", "percentage_point", "GBP", "count", "ratio", "days", "weeks", "months", "years", "hours"]
 
 
-def _pairs(figures: pl.DataFrame, same_doc: bool) -> pl.DataFrame:
-    """Candidate pairs; `agree` when the printed values meet within rounding. A restatement
-    carries the same number, so only one-sided qualifiers ('over 20%') widen the interval,
-    not 'around' or 'nearly'."""
+def restated_interval(f: pl.DataFrame | dict) -> tuple[float, float] | None:
+    """The interval of a restatement, for a figure row: it carries the same number, so only
+    one-sided qualifiers ('over 20%') widen it, not 'around' or 'nearly'."""
+    top = max(f["value"], f["value_max"] if f["value_max"] is not None else f["value"])
+    lo = -math.inf if f["approx"] in DOWN else f["value"] - f["half"]
+    hi = math.inf if f["approx"] in UP else top + f["half"]
+    return lo, hi
+
+
+def _intervals(figures: pl.DataFrame) -> pl.DataFrame:
+    """`lo`, `hi` columns of `restated_interval`."""
     v, h = pl.col("value"), pl.col("half")
-    lo = pl.when(pl.col("approx").is_in(list(DOWN))).then(-float("inf")).otherwise(v - h)
-    hi = pl.when(pl.col("approx").is_in(list(UP))).then(float("inf")).otherwise(pl.max_horizontal(v, pl.col("value_max").fill_null(v)) + h)
-    left = figures.select("figure_id", "doc_id", "unit", lo.alias("lo"), hi.alias("hi"))
-    on = ["doc_id", "unit"] if same_doc else ["unit"]
-    joined = left.join(left, on=on, suffix="_b")
-    if not same_doc:
-        joined = joined.filter(pl.col("doc_id") < pl.col("doc_id_b"))
-    else:
-        joined = joined.filter(pl.col("figure_id") < pl.col("figure_id_b"))
-    agree = (pl.col("lo") <= pl.col("hi_b") + 1e-9) & (pl.col("lo_b") <= pl.col("hi") + 1e-9)
-    return joined.with_columns(agree.alias("agree"))
+    lo = pl.when(pl.col("approx").is_in(list(DOWN))).then(-math.inf).otherwise(v - h)
+    hi = pl.when(pl.col("approx").is_in(list(UP))).then(math.inf).otherwise(pl.max_horizontal(v, pl.col("value_max").fill_null(v)) + h)
+    return figures.with_columns(lo.alias("lo"), hi.alias("hi"))
+
+
+def _bucket(x: pl.Expr) -> pl.Expr:
+    """A monotone integer bucket of x: 0 near zero, log-spaced buckets signed like x (null when
+    x is infinite)."""
+    k = (x.abs() / BUCKET_EPS).log() / math.log(BUCKET_RATIO)
+    b = pl.when(x.abs() < BUCKET_EPS).then(0.0).otherwise(x.sign() * (k.floor() + 1))
+    return pl.when(b.is_finite()).then(b).cast(pl.Int64)
+
+
+def _ordered(joined: pl.DataFrame, same_doc: bool) -> pl.DataFrame:
+    """Each unordered pair once: within a document figure_id < figure_id_b, across documents
+    doc_id < doc_id_b."""
+    if same_doc:
+        return joined.filter(pl.col("figure_id") < pl.col("figure_id_b"))
+    return joined.filter(pl.col("doc_id") < pl.col("doc_id_b"))
+
+
+def _keyed(figures: pl.DataFrame, keys: list[str], extra: tuple[str, ...] = ()) -> pl.DataFrame:
+    cols = list(dict.fromkeys(["figure_id", "doc_id", *keys, *extra]))
+    return figures.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys)).select(cols)
+
+
+def agreeing_pairs(figures: pl.DataFrame, keys: list[str], same_doc: bool) -> pl.DataFrame:
+    """Pairs (figure_id, figure_id_b) equal on `keys` (none null) whose restatement intervals
+    meet. Two intervals that meet share a value bucket, so joining on the buckets misses no
+    pair; a bucket group above GROUP_CAP is left out."""
+    f = _keyed(_intervals(figures), keys, ("lo", "hi"))
+    f = f.with_columns(_bucket(pl.col("lo")).alias("_b0"), _bucket(pl.col("hi")).alias("_b1"))
+    narrow = pl.col("_b0").is_not_null() & pl.col("_b1").is_not_null() & (pl.col("_b1") - pl.col("_b0") < MAX_BUCKETS)
+    near = f.filter(narrow).with_columns(pl.int_ranges("_b0", pl.col("_b1") + 1).alias("_bucket")).explode("_bucket")
+    near = near.filter(pl.len().over([*keys, "_bucket"]) <= GROUP_CAP).drop("_b0", "_b1")
+    wide = f.filter(~narrow).drop("_b0", "_b1")
+    every = f.drop("_b0", "_b1")
+    pairs = pl.concat(
+        [near.join(near, on=[*keys, "_bucket"], suffix="_b").drop("_bucket"),
+         wide.join(every, on=keys, suffix="_b"), every.join(wide, on=keys, suffix="_b")],
+        how="diagonal_relaxed",
+    )
+    meet = (pl.col("lo") <= pl.col("hi_b") + 1e-9) & (pl.col("lo_b") <= pl.col("hi") + 1e-9)
+    return _ordered(pairs, same_doc).filter(meet).select("figure_id", "figure_id_b").unique(maintain_order=True)
+
+
+def keyed_pairs(figures: pl.DataFrame, keys: list[str], same_doc: bool) -> pl.DataFrame:
+    """Pairs (figure_id, figure_id_b) equal on every key (none null); groups above GROUP_CAP
+    are left out."""
+    f = _keyed(figures, keys)
+    f = f.filter(pl.len().over(keys) <= GROUP_CAP)
+    return _ordered(f.join(f, on=keys, suffix="_b"), same_doc).select("figure_id", "figure_id_b").unique(maintain_order=True)
+
+
+def _with_keys(figures: pl.DataFrame, periods: pl.DataFrame, texts: dict[str, str]) -> pl.DataFrame:
+    """The join keys of the verdict rules: `_subject` (subject class), `_from`/`_to` (the
+    period's dates) and `_sig` (the words before the number, when 15 characters or more)."""
+    dates = periods.select("period_id", pl.col("start_date").alias("_from"), pl.col("end_date").alias("_to"))
+    subjects = figures["subject"].drop_nulls().unique().to_list()
+    skey = pl.DataFrame({"subject": subjects, "_subject": [subject_key(s) for s in subjects]},
+                        schema={"subject": pl.String, "_subject": pl.String})
+    sig = [_signature(texts.get(d, ""), {"start": s, "sentence_start": ss})
+           for d, s, ss in figures.select("doc_id", "start", "sentence_start").iter_rows()]
+    return (
+        figures.join(dates, on="period_id", how="left").join(skey, on="subject", how="left")
+        .with_columns(pl.Series("_sig", sig, dtype=pl.String))
+        .with_columns(pl.when(pl.col("_sig").str.len_chars() >= 15).then(pl.col("_sig")).alias("_sig"))
+    )
+
+
+def _conflict_candidates(f: pl.DataFrame, same_doc: bool) -> pl.DataFrame:
+    """Pairs that may be one quantity stated twice (every condition of `_strong_same` that a
+    key can hold: role, unit, subject, dates, and measure or metric)."""
+    strong = f.filter(pl.col("role").is_in(["level", "to"]) & pl.col("approx").is_null() & pl.col("_to").is_not_null())
+    base = ["unit", "role", "_subject", "_from", "_to"] + (["doc_id"] if same_doc else [])
+    return pl.concat([keyed_pairs(strong, [*base, "measure"], same_doc),
+                      keyed_pairs(strong, [*base, "metric"], same_doc)]).unique(maintain_order=True)
+
+
+def _in_doc_order(pairs: pl.DataFrame, figs: dict[str, dict]) -> list[tuple[str, str]]:
+    """Pairs across documents as (figure of the smaller doc_id, figure of the larger), sorted."""
+    out = []
+    for a_id, b_id in pairs.iter_rows():
+        if figs[a_id]["doc_id"] > figs[b_id]["doc_id"]:
+            a_id, b_id = b_id, a_id
+        out.append((a_id, b_id))
+    return sorted(out)
+
+
+def _meet(a: dict, b: dict) -> bool:
+    return overlaps(restated_interval(a), restated_interval(b))
 
 
 def crossref_checks(figures: pl.DataFrame, figs: dict[str, dict], periods: pl.DataFrame, texts: dict[str, str],
                     partners: dict[str, list[str]] | None = None) -> list[Check]:
     partners = partners or {}
     pmap = {r[0]: (r[1], r[2]) for r in periods.select("period_id", "start_date", "end_date").iter_rows()}
-    usable = figures.filter(
-        ~((pl.col("unit") == "count") & (pl.col("value").abs() < MIN_COUNT))
-        & pl.col("unit").is_in(["percent", "percentage_point", "GBP", "count", "ratio", "days", "weeks", "months", "years", "hours"])
-    )
+    usable = figures.filter(~((pl.col("unit") == "count") & (pl.col("value").abs() < MIN_COUNT)) & pl.col("unit").is_in(USABLE_UNITS))
+    usable = _with_keys(usable, periods, texts)
     out: list[Check] = []
     # within a document: cliques of agreeing, compatible figures
     adj: dict[str, set[str]] = defaultdict(set)
     conflicts: list[tuple[dict, dict]] = []
-    for a_id, b_id, ok in _pairs(usable, True).select("figure_id", "figure_id_b", "agree").iter_rows():
-        a, b = figs[a_id], figs[b_id]
-        if ok and _compatible(a, b, pmap):
+    for a_id, b_id in sorted(agreeing_pairs(usable, ["doc_id", "unit"], True).iter_rows()):
+        if _compatible(figs[a_id], figs[b_id], pmap):
             adj[a_id].add(b_id)
             adj[b_id].add(a_id)
-        elif not ok and _strong_same(a, b, pmap):
+    for a_id, b_id in sorted(_conflict_candidates(usable, True).iter_rows()):
+        a, b = figs[a_id], figs[b_id]
+        if not _meet(a, b) and _strong_same(a, b, pmap):
             conflicts.append((a, b))
     seen: set[str] = set()
     for start in sorted(adj):
@@ -151,20 +252,32 @@ def crossref_checks(figures: pl.DataFrame, figs: dict[str, dict], periods: pl.Da
             out.append(Check("cross_reference", "xref_restated", members + extra, "pass", members[0]["value"],
                              "agree when every pair's rounding intervals meet",
                              f"The same value is stated {len(members)} times ({listed}) with no context telling them apart; they agree within rounding{note}."))
-    # across documents
-    for a_id, b_id, ok in _pairs(usable, False).select("figure_id", "figure_id_b", "agree").iter_rows():
+    # across documents: agreement needs the same statement (same metric or the same words before the number)
+    agree = pl.concat([agreeing_pairs(usable, ["unit", "role", "metric"], False),
+                       agreeing_pairs(usable, ["unit", "role", "_sig"], False)]).unique(maintain_order=True)
+    stated_same: set[tuple[str, str]] = set()
+    for a_id, b_id in _in_doc_order(agree, figs):
         a, b = figs[a_id], figs[b_id]
-        if ok and _same_statement(a, b, texts):
+        if _same_statement(a, b, texts):
+            stated_same.add((a_id, b_id))
             out.append(Check("cross_reference", "xref_across_documents", [a, b], "pass", b["value"] - a["value"],
                              "agree when the rounding intervals meet",
                              f"{q(a)} and {q(b)} state the same quantity in two documents and agree."))
-        elif not ok and _strong_same(a, b, pmap):
+    for a_id, b_id in _in_doc_order(_conflict_candidates(usable, False), figs):
+        a, b = figs[a_id], figs[b_id]
+        if not _meet(a, b) and _strong_same(a, b, pmap):
             conflicts.append((a, b))
-        elif a["measure"] and a["measure"] == b["measure"] and a["role"] == b["role"] == "change" and a["direction"] == b["direction"] and a["unit"] == b["unit"]:
-            out.append(Check("cross_reference", "xref_same_measure_other_window", [a, b], "unverifiable", abs(b["value"] - a["value"]),
-                             "same subject and period required for a pass/fail verdict",
-                             f"Both documents state a change in {a['measure'].replace('_', ' ')} ({q(a)} vs {q(b)}), but for a subject or period "
-                             f"that cannot be shown to be the same, so the two cannot be reconciled or shown to conflict."))
+            stated_same.add((a_id, b_id))
+    # the same measure changing in two documents, not shown to be one statement: unverifiable
+    changes = usable.filter(pl.col("role") == "change").with_columns(pl.col("direction").fill_null("").alias("_direction"))
+    for a_id, b_id in _in_doc_order(keyed_pairs(changes, ["unit", "measure", "_direction"], False), figs):
+        if (a_id, b_id) in stated_same:
+            continue
+        a, b = figs[a_id], figs[b_id]
+        out.append(Check("cross_reference", "xref_same_measure_other_window", [a, b], "unverifiable", abs(b["value"] - a["value"]),
+                         "same subject and period required for a pass/fail verdict",
+                         f"Both documents state a change in {a['measure'].replace('_', ' ')} ({q(a)} vs {q(b)}), but for a subject or period "
+                         f"that cannot be shown to be the same, so the two cannot be reconciled or shown to conflict."))
     for a, b in conflicts:
         out.append(Check("cross_reference", "xref_conflict", [a, b], "fail", b["value"] - a["value"],
                          f"{a['text']} read as {interval_text((a['lo'], a['hi']))}, {b['text']} as {interval_text((b['lo'], b['hi']))}",
