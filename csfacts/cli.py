@@ -112,11 +112,19 @@ def _parser() -> argparse.ArgumentParser:
         "extracts DIR in-process (no Prefect, no validation, nothing written).",
         "../shared/gold/seeds --docs ../shared/corpus/seeds",
         "../shared/gold/seeds --data-dir data --details --json scores.json",
+        "gold/real-dev --docs ../shared/corpus/real --checks      consistency checks vs relation gold",
+        "gold/real-dev --docs ../shared/corpus/real --mutate      ... and the mutation harness",
     )
     ev.add_argument("gold", metavar="GOLD_DIR", help="folder holding figures.jsonl, periods.jsonl, authorities.jsonl, ratings.jsonl")
     ev.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
     ev.add_argument("--details", action="store_true", help="list each rule's false positives and span-only matches, and the misses")
     ev.add_argument("--json", metavar="OUT", help="write the whole result (overall, per rule, details) as JSON to OUT")
+    ev.add_argument("--checks", action="store_true",
+                    help="score the consistency checks instead: GOLD_DIR holds relations.jsonl (gold/README.md) or SCHEMA "
+                    "checks.jsonl + figures.jsonl; needs --docs")
+    ev.add_argument("--mutate", action="store_true",
+                    help="with --checks: also plant one breaking same-length change per relation that holds, one mutant "
+                    "document each, and report caught / missed / new fails")
     return p
 
 
@@ -260,6 +268,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from csfacts.eval_report import format_report, read_gold, tables_from_docs
     from csfacts.evaluate import PRED_TABLES, evaluate
 
+    if args.checks or args.mutate:
+        return _eval_checks(args)
     try:
         gold = read_gold(Path(args.gold))
     except (FileNotFoundError, ValueError) as exc:
@@ -288,6 +298,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
     return EXIT_OK
+
+
+def _eval_checks(args: argparse.Namespace) -> int:
+    """`csfacts eval --checks/--mutate`: consistency checks against relation gold."""
+    from pathlib import Path
+
+    from csfacts.relation_run import main_checks
+
+    gold, docs = Path(args.gold), Path(args.docs) if args.docs else None
+    if docs is None or not docs.is_dir():
+        print("csfacts: --checks needs --docs DIR, the folder of the annotated documents", file=sys.stderr)
+        return EXIT_ERROR
+    if not gold.is_dir():
+        print(f"csfacts: gold directory does not exist: {gold}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return main_checks([(gold.name, gold, docs)], args.mutate, args.details, Path(args.json) if args.json else None)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"csfacts: {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -63,6 +63,8 @@ class Operand(BaseModel):
     value: float
     unit: Unit
     direction: Literal["increase", "decrease"] | None = None
+    # The operand's document when it is not the relation's (a figure restated in another document).
+    doc: str | None = None
 
 
 class Relation(BaseModel):
@@ -105,6 +107,9 @@ class Relation(BaseModel):
     def role(self, name: str) -> list[Operand]:
         return [o for o in self.operands if o.role == name]
 
+    def doc_of(self, o: Operand) -> str:
+        return o.doc or self.doc
+
 
 class GoldDocument(BaseModel):
     """An annotated document: where it is read from and which parts of it were annotated."""
@@ -134,18 +139,21 @@ def text_sha256(text: str) -> str:
 
 
 def load(folder: Path) -> RelationGold:
-    """documents.jsonl and relations.jsonl of a relation gold folder (line numbers in errors)."""
+    """documents*.jsonl and relations*.jsonl of a relation gold folder (several annotators may
+    each write their own `documents-X.jsonl`/`relations-X.jsonl`); line numbers in errors."""
 
     def rows(name: str) -> Iterable[tuple[str, dict]]:
-        path = folder / name
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing")
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    yield f"{path.name}:{n}", json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+        stem = name.removesuffix(".jsonl")
+        paths = sorted(folder.glob(f"{stem}*.jsonl"))
+        if not paths:
+            raise FileNotFoundError(f"{folder / name} is missing")
+        for path in paths:
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        yield f"{path.name}:{n}", json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
 
     def parse(model: type[BaseModel], name: str) -> list:
         out = []
@@ -267,6 +275,8 @@ def evaluate(r: Relation, values: Mapping[int, float] | None = None) -> tuple[In
         return None
     if r.form == "ratio_change":
         return q, ci
+    if c.unit in ("fraction", "ratio"):  # "fell by a third": a relative change as a fraction
+        ci = (ci[0] * 100, ci[1] * 100)
     return ((q[0] - 1) * 100, (q[1] - 1) * 100), ci
 
 
@@ -301,12 +311,11 @@ def validate(gold: RelationGold, texts: Mapping[str, str]) -> list[str]:
         if r.id in seen:
             problems.append(f"{r.id}: duplicate id")
         seen.add(r.id)
-        d = docs.get(r.doc)
-        if d is None:
-            problems.append(f"{r.id}: document {r.doc} is not in documents.jsonl")
+        if any(r.doc_of(o) not in docs for o in r.operands):
+            problems.append(f"{r.id}: a document of it is not in documents.jsonl")
             continue
-        text = texts.get(r.doc, "")
         for o in r.operands:
+            d, text = docs[r.doc_of(o)], texts.get(r.doc_of(o), "")
             if text[o.start : o.end] != o.text:
                 problems.append(f"{r.id}: span {o.start}-{o.end} holds {text[o.start:o.end]!r}, not {o.text!r}")
             if not d.in_regions(o.start, o.end):
