@@ -3,7 +3,7 @@
 Verdicts: a gold relation is *found* when one check's figures cover a figure overlapping each
 of its operands (the rule of ``../shared/eval/score.py``), preferring a check whose verdict is
 the expected one. A *false alarm* is a ``fail`` check of an annotated document (inside its
-annotated regions) that is not the check found for a gold relation expected to fail.
+annotated regions) that does not cover a gold relation expected to fail (or an optional one).
 
 Mutation: for every required relation that holds, :func:`plan_mutants` plants a same-length
 change of one operand's digits that breaks it beyond printed precision (proved with the gold's
@@ -94,6 +94,7 @@ def score_verdicts(gold: RelationGold, doc_ids: Mapping[str, str], figures: pl.D
     for r in gold.relations:
         need = [figure_at(index, doc_ids.get(r.doc_of(o), ""), o.start, o.end) for o in r.operands]
         hit: int | None = None
+        cands: set[int] = set()
         if all(need):
             cands = set.intersection(*(set(by_figure[i]) for i in need))  # type: ignore[index]
             for n in sorted(cands):
@@ -102,8 +103,9 @@ def score_verdicts(gold: RelationGold, doc_ids: Mapping[str, str], figures: pl.D
                     break
         verdict = rows[hit]["verdict"] if hit is not None else None
         score.results.append((r.id, r.kind, r.expected + (" (optional)" if r.optional else ""), verdict))
-        if hit is not None and (r.expected == "fail" or r.optional):
-            matched_fail.add(hit)
+        if r.expected == "fail" or r.optional:
+            # Every check of a real inconsistency's figures (or of an optional one) is no false alarm.
+            matched_fail |= {n for n in cands if rows[n]["verdict"] == "fail"}
         if r.optional:
             continue
         k = score.kinds[r.kind]

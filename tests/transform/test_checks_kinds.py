@@ -59,10 +59,10 @@ def test_partition_sum(text, verdict):
 
 def test_partition_sum_table_with_total_row():
     table = "Table 3: Beds by ward type\nSurgical   40\nMedical   35\nOther   25\nTotal   100\n"
-    rows = only(checks_of(table), "partition_sum", "partition_table_total")
+    rows = only(checks_of(table), "partition_sum", "table_column_total")
     assert rows and rows[0]["verdict"] == "pass"
     bad = table.replace("Other   25", "Other   45")
-    rows = only(checks_of(bad), "partition_sum", "partition_table_total")
+    rows = only(checks_of(bad), "partition_sum", "table_column_total")
     assert rows and rows[0]["verdict"] == "fail"
 
 

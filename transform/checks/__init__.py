@@ -20,9 +20,10 @@ from transform.checks.change import change_checks, restated_state_checks, signed
 from transform.checks.common import CHECK_COLUMNS, Check, checks_frame, empty_checks
 from transform.checks.crossref import crossref_checks
 from transform.checks.duration import duration_checks
-from transform.checks.partition import line_list_checks, of_which_checks, share_set_checks, sum_back_checks, table_checks
+from transform.checks.partition import line_list_checks, of_which_checks, share_set_checks, sum_back_checks
 from transform.checks.policy import measure_of, with_intervals
 from transform.checks.range import range_checks
+from transform.checks.tables import document_tables, table_checks, with_layout
 from transform.checks.ratio import comparison_checks, share_checks, share_of_all_checks
 
 __all__ = ["CHECK_COLUMNS", "compute_checks", "empty_checks", "prepare_figures"]
@@ -62,6 +63,8 @@ def compute_checks(
     for f in figs.values():
         by_sentence[f["sentence_id"]].append(f)
         doc_figs[f["doc_id"]].append(f)
+    tables = document_tables(texts, doc_figs)
+    prepared = with_layout(prepared, figs, texts, tables)
     sentence_order = {
         d: g.sort("start")["sentence_id"].to_list() for (d,), g in sentences.group_by(["doc_id"])
     }
@@ -79,13 +82,13 @@ def compute_checks(
         text = texts.get(sfigs[0]["doc_id"], "")
         checks += of_which_checks(text, sfigs)
         checks += share_set_checks(text, sfigs, comparison_ids)
-        checks += table_checks(text, sfigs[0]["sentence_start"], sfigs)
     for doc_id, dfigs in doc_figs.items():
         checks += line_list_checks(texts.get(doc_id, ""), dfigs)
     for doc_id, order in sentence_order.items():
         for prev_id, sid in zip(order, order[1:]):
             if sid in by_sentence and prev_id in by_sentence:
                 checks += sum_back_checks(texts.get(doc_id, ""), by_sentence[sid], by_sentence[prev_id])
+    checks += table_checks(tables)
     checks += crossref_checks(prepared, figs, periods, texts, _endpoint_partners(claims))
     checks += range_checks(prepared, texts)
     return checks_frame(checks).sort("check_id")

@@ -13,8 +13,8 @@ nothing. The cost is linear in the number of figures, within and across document
   figures is one check (pass).
 - Agreement across documents needs positive evidence that it is the same statement: equal
   role, direction and qualifier, and the same metric, or the same words just before the number.
-- Conflict: same unit, role, measure (or metric), subject and period dates, all known, values
-  apart beyond rounding: fail. The same measure and role across documents with values apart but
+- Conflict: same unit, role, metric, subject and period dates, all known, in prose sentences
+  (not table cells or numbers alone on a line), values apart beyond rounding: fail. The same measure and role across documents with values apart but
   subject or period unknown or different: unverifiable (the windows cannot be reconciled).
 - A figure restated in brackets right after another ("nearly half (48%)"): the two must agree
   after converting fractions and ratios to percent.
@@ -192,10 +192,10 @@ def _with_keys(figures: pl.DataFrame, periods: pl.DataFrame, texts: dict[str, st
 def _conflict_candidates(f: pl.DataFrame, same_doc: bool) -> pl.DataFrame:
     """Pairs that may be one quantity stated twice (every condition of `_strong_same` that a
     key can hold: role, unit, subject, dates, and measure or metric)."""
-    strong = f.filter(pl.col("role").is_in(["level", "to"]) & pl.col("approx").is_null() & pl.col("_to").is_not_null())
+    strong = f.filter(pl.col("role").is_in(["level", "to"]) & pl.col("approx").is_null() & pl.col("_to").is_not_null()
+                      & (pl.col("layout") == "prose"))
     base = ["unit", "role", "_subject", "_from", "_to"] + (["doc_id"] if same_doc else [])
-    return pl.concat([keyed_pairs(strong, [*base, "measure"], same_doc),
-                      keyed_pairs(strong, [*base, "metric"], same_doc)]).unique(maintain_order=True)
+    return keyed_pairs(strong, [*base, "metric"], same_doc)
 
 
 def _in_doc_order(pairs: pl.DataFrame, figs: dict[str, dict]) -> list[tuple[str, str]]:
@@ -296,11 +296,16 @@ def _same_statement(a: dict, b: dict, texts: dict[str, str]) -> bool:
 
 
 def _strong_same(a: dict, b: dict, pmap: dict[str, tuple]) -> bool:
+    """One quantity stated twice: the same metric (the noun phrase the number measures, not only
+    its broad measure), subject and period, both in prose (a table's cells and lone numbers on a
+    line, such as axis ticks, are different quantities by construction), in different sentences."""
     if a["role"] != b["role"] or a["role"] not in ("level", "to") or a["unit"] != b["unit"]:
         return False
-    if a["approx"] or b["approx"]:
+    if a["approx"] or b["approx"] or a["sentence_id"] == b["sentence_id"]:
         return False
-    same_what = (a["measure"] and a["measure"] == b["measure"]) or (a["metric"] and a["metric"] == b["metric"])
+    if a.get("layout", "prose") != "prose" or b.get("layout", "prose") != "prose":
+        return False
+    same_what = a["metric"] and a["metric"] == b["metric"]
     sa, sb = subject_key(a["subject"]), subject_key(b["subject"])
     da, db = _dates(a, pmap), _dates(b, pmap)
     # Open-ended periods ("since 2015") end at each document's own date, so never count as equal.
