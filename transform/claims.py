@@ -121,7 +121,7 @@ def _claim_row(doc_id: str, text: str, kind: str, main: dict, figs: list[dict], 
         "doc_id": doc_id, "start": start, "end": end, "text": text[start:end], "kind": kind,
         "figure_ids": ids, "main_figure_id": main["figure_id"], "change_figure_id": None,
         "from_figure_id": None, "to_figure_id": None, "context_figure_ids": [],
-        "unit": main["unit"], "direction": next((f["direction"] for f in figs if f["direction"]), None),
+        "unit": main["unit"], "direction": _direction(kind, figs, text),
         "subject": next((f["subject"] for f in figs if f["subject"]), None),
         "metric": next((f["metric"] for f in figs if f["metric"]), None),
         "measure": measure_of(context) or measure_of(main["metric"]),
@@ -130,6 +130,29 @@ def _claim_row(doc_id: str, text: str, kind: str, main: dict, figs: list[dict], 
     }
     row.update(extra)
     return row
+
+
+STATED_WINDOW_CHARS = 150
+
+
+def _direction(kind: str, figs: list[dict], text: str = "") -> str | None:
+    """The direction a claim states. For a change of endpoints only (no change figure), the word
+    that says which way a number moved ('rose', 'fell'; cues numeric_increase / numeric_decrease):
+    between the endpoints, else the last before them in the sentence, else the first right after:
+    a from/to figure's `direction` follows the values, and 'improved' says nothing of the sign,
+    so neither can be taken as what the text states."""
+    roles = {f["role"] for f in figs}
+    if kind == "change" and "change" not in roles and text:
+        first, last = min(f["start"] for f in figs), max(f["end"] for f in figs)
+        lo = max(figs[0]["sentence_start"], first - STATED_WINDOW_CHARS)
+        # between the endpoints ('9%, down from 21%'), else the last before them, else the first after
+        for a, b, pick in ((first, last, min), (lo, first, max), (last, min(len(text), last + 40), min)):
+            words = [(m.start(), "increase") for m in cue("numeric_increase").finditer(text, a, b)]
+            words += [(m.start(), "decrease") for m in cue("numeric_decrease").finditer(text, a, b)]
+            if words:
+                return pick(words)[1]
+        return None
+    return next((f["direction"] for f in figs if f["direction"]), None)
 
 
 def _change_groups(text: str, seg: list[dict]) -> list[list[dict]]:

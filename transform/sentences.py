@@ -2,7 +2,8 @@
 
 Boundaries (on the shadow text, see transform.shadow):
 - terminal punctuation (. ! ?), optionally followed by closing quotes or brackets, then a
-  space and a capital, digit, quote, bullet or pound sign — unless the word before the
+  space and a capital, digit, quote, bullet (BULLETS, including PDF private-use bullet
+  glyphs) or pound sign — unless the word before the
   full stop is a known abbreviation (reference/abbreviations.yaml);
 - a paragraph mark (blank line) when the text before it does not read as unfinished
   (ends in a lower-case letter, comma, colon, semicolon, hyphen or opening bracket) — PDF
@@ -23,11 +24,14 @@ from transform.shadow import to_original
 
 _UNFINISHED = re.compile(r"[a-z,;:(\-–—/&]$")
 HEADING_CHARS = 60
+# Bullets that start a list item: '•' and its kin, and the private-use glyphs that PDF text
+# layers give for Symbol/Wingdings bullets ('\uf06e', '\uf0b7', ...).
+BULLETS = "•▪◦●○■□➢✓\uf000-\uf8ff"
 
 
 @lru_cache(maxsize=1)
 def _boundary_re() -> re.Pattern[str]:
-    return re.compile(r"(?<=[.!?])[\"'’”)\]]*( |\n)(?=[\"“‘'(£•A-Z0-9])|\n")
+    return re.compile(rf"(?<=[.!?])[\"'’”)\]]*( |\n)(?=[\"“‘'(£A-Z0-9{BULLETS}])|\n")
 
 
 @lru_cache(maxsize=1)

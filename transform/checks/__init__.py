@@ -20,8 +20,9 @@ from transform.checks.change import change_checks, restated_state_checks, signed
 from transform.checks.common import CHECK_COLUMNS, Check, checks_frame, empty_checks
 from transform.checks.crossref import crossref_checks
 from transform.checks.duration import duration_checks
-from transform.checks.partition import line_list_checks, of_which_checks, share_set_checks, sum_back_checks
+from transform.checks.partition import line_list_checks, share_set_checks, sum_back_checks
 from transform.checks.policy import measure_of, with_intervals
+from transform.checks.prose import prose_checks
 from transform.checks.range import range_checks
 from transform.checks.tables import document_tables, table_checks, with_layout
 from transform.checks.ratio import comparison_checks, share_checks, share_of_all_checks
@@ -80,7 +81,6 @@ def compute_checks(
     for sfigs in by_sentence.values():
         sfigs.sort(key=lambda f: f["start"])
         text = texts.get(sfigs[0]["doc_id"], "")
-        checks += of_which_checks(text, sfigs)
         checks += share_set_checks(text, sfigs, comparison_ids)
     for doc_id, dfigs in doc_figs.items():
         checks += line_list_checks(texts.get(doc_id, ""), dfigs)
@@ -89,6 +89,10 @@ def compute_checks(
             if sid in by_sentence and prev_id in by_sentence:
                 checks += sum_back_checks(texts.get(doc_id, ""), by_sentence[sid], by_sentence[prev_id])
     checks += table_checks(tables)
+    spans: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for d, sid, a, b in sentences.sort("doc_id", "start").select("doc_id", "sentence_id", "start", "end").iter_rows():
+        spans[d].append((sid, a, b))
+    checks += prose_checks(texts, doc_figs, spans)
     checks += crossref_checks(prepared, figs, periods, texts, _endpoint_partners(claims))
     checks += range_checks(prepared, texts)
     return checks_frame(checks).sort("check_id")

@@ -305,7 +305,8 @@ def _strong_same(a: dict, b: dict, pmap: dict[str, tuple]) -> bool:
         return False
     if a.get("layout", "prose") != "prose" or b.get("layout", "prose") != "prose":
         return False
-    same_what = a["metric"] and a["metric"] == b["metric"]
+    # A one-word metric ('children') names a kind of thing, not one quantity.
+    same_what = a["metric"] and a["metric"] == b["metric"] and len(a["metric"].split()) >= 2
     sa, sb = subject_key(a["subject"]), subject_key(b["subject"])
     da, db = _dates(a, pmap), _dates(b, pmap)
     # Open-ended periods ("since 2015") end at each document's own date, so never count as equal.

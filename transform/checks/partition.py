@@ -1,7 +1,6 @@
 """partition_sum: parts vs their total, or shares vs 100%.
 
-- "T ..., of which a, b and c" (cue ``partition_of_which``): a+b+c vs T. Parts above the total
-  fail; parts below it are unverifiable (not every category need be listed).
+- "T ..., of which a, b and c" and other breakdowns written in prose: prose.py (relation_rules.yaml).
 - Shares of one population in one clause ("40% agreed, whilst 60% disagreed"; later shares
   naming no other population): sum vs 100. About 100 passes; below is unverifiable (other
   answers not reported); above is unverifiable in prose (shares may overlap).
@@ -37,28 +36,6 @@ def _verdict_vs_total(parts: list[dict], total: tuple[float, float], strict_belo
     if s[0] > total[1]:
         return "fail", s
     return ("fail" if strict_below else "unverifiable"), s
-
-
-def of_which_checks(text: str, sfigs: list[dict]) -> list[Check]:
-    out = []
-    for i, t in enumerate(sfigs):
-        if t["unit"] not in ("count", "GBP") or t["role"] != "level":
-            continue
-        m = cue("partition_of_which").search(text[t["end"] : t["end"] + 80])
-        if not m:
-            continue
-        cut = t["end"] + m.end()
-        parts = [f for f in sfigs[i + 1 :] if f["start"] >= cut and f["unit"] == t["unit"] and f["role"] == "level"]
-        if len(parts) < 2:
-            continue
-        verdict, s = _verdict_vs_total(parts, iv(t), strict_below=False)
-        listed = " + ".join(q(p) for p in parts)
-        tail = {"pass": "matching", "fail": "more than", "unverifiable": "less than"}[verdict]
-        note = "" if verdict != "unverifiable" else " (the parts listed need not be every category)"
-        out.append(Check("partition_sum", "partition_of_which", [*parts, t], verdict, _point(parts),
-                         f"sum of the parts' rounding intervals: {interval_text(s)}",
-                         f"{listed} = {fmt(_point(parts))}, {tail} the stated total {q(t)}{note}.", stated=t["value"], computed_iv=s))
-    return out
 
 
 def share_set_checks(text: str, sfigs: list[dict], used: set[str]) -> list[Check]:

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from transform.checks.common import Check, fmt
-from transform.checks.policy import cue, interval_text
+from transform.checks.common import Check
+from transform.checks.policy import cue
+from transform.checks.relation import Operand, Relation, to_check
 
 CELL = re.compile(
     r"(?P<neg>[-−–])?\+?(?P<open>\()?[-−–]?£?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<pct>%)?(?P<close>\))?"
@@ -48,6 +49,7 @@ MIN_CELLS = 2
 SUPPORT_MIN = 3
 SUPPORT_SHARE = 0.7
 MAX_COLUMNS = 24
+MAX_TRANSPOSED_ROWS = 8
 
 
 @dataclass
@@ -141,7 +143,9 @@ def table_rows(text: str, figs: list[dict] | None = None) -> list[Row | None]:
 def _share_cell(cells: list[Cell], label: str = "") -> bool:
     """A row of one cell: a percentage ('Foster care   74%'), or a number after a short label
     with no sentence punctuation ('Surgical   40'), as in a one-column table."""
-    return len(cells) == 1 and (cells[0].percent or (0 < len(label) <= 60 and not re.search(r"[.,;:!?]", label)))
+    if len(cells) != 1 or np.isnan(cells[0].value):
+        return False
+    return cells[0].percent or (0 < len(label) <= 60 and not re.search(r"[.,;:!?]", label))
 
 
 def _close_stacked(out: list[Row | None], stacked: tuple[int, Row] | None) -> None:
@@ -180,6 +184,31 @@ def _group_heading(line: str, next_row: Row | None) -> bool:
     return next_row.label[:1].isupper()
 
 
+FURNITURE_REPEATS = 3
+
+
+def page_furniture(text: str, lines: list[str], rows: list[Row | None]) -> set[int]:
+    """Indexes of the lines a page break puts between a table's rows: running headers and footers
+    (a line repeated FURNITURE_REPEATS times or more, numbers aside) and page numbers (a number
+    alone on a line next to a page break)."""
+    keys = [re.sub(r"\d+", "#", line.strip()) for line in lines]
+    counts: dict[str, int] = {}
+    for k in keys:
+        if len(k) > 3:
+            counts[k] = counts.get(k, 0) + 1
+    out = {i for i, k in enumerate(keys) if counts.get(k, 0) >= FURNITURE_REPEATS and rows[i] is None and re.search(r"[A-Za-z]{3}", k)}
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"\s*\d{1,4}\s*", line):
+            near = text[max(0, starts[i] - 40) : starts[i] + len(line) + 40]
+            if "\f" in near:
+                out.add(i)
+    return out
+
+
 def blocks(text: str, rows: list[Row | None]) -> list[Block]:
     """Consecutive rows with one number of cells (within one); lines between them that head a
     group of rows start a group (`_group_heading`); more than MAX_GROUP_BREAK_LINES other lines
@@ -190,12 +219,17 @@ def blocks(text: str, rows: list[Row | None]) -> list[Block]:
     gap = 0
     group = 0
     lines_text = re.split(r"[\n\f]", text)
+    furniture = page_furniture(text, lines_text, rows)
 
     def close() -> None:
         if len(cur) >= 2:
-            out.append(_shaped(Block(list(cur), list(groups), _header(text, cur[0].line_start))))
+            b = _shaped(Block(list(cur), list(groups), _header(text, cur[0].line_start)))
+            if len(b.rows) >= 2:
+                out.append(b)
 
     for i, r in enumerate(rows):
+        if i in furniture:
+            continue
         if r is None:
             if cur:
                 gap += 1
@@ -232,7 +266,14 @@ def _shaped(b: Block) -> Block:
     b.rows, b.group_of, b.ncols = kept, groups, n
     b.values = np.array([[c.value for c in r.cells] for r in kept], dtype=float).reshape(len(kept), n)
     b.halves = np.array([[c.half for c in r.cells] for r in kept], dtype=float).reshape(len(kept), n)
+    if n == 1 and _page_numbers(b.values[:, 0]):
+        b.rows, b.group_of = [], []  # a contents list: headings and their page numbers
     return b
+
+
+def _page_numbers(column: np.ndarray) -> bool:
+    """Whole numbers that never decrease down the column: the page numbers of a contents list."""
+    return len(column) >= 3 and bool(np.all(column == np.round(column))) and bool(np.all(np.diff(column) >= 0))
 
 
 # --- arithmetic on interval grids -------------------------------------------------------------
@@ -269,11 +310,14 @@ def _column_totals(b: Block) -> list[Found]:
         labelled = bool(cue("total_row").search(b.rows[t].label))
         first = max(seg_start, b.group_of.index(b.group_of[t]))
         found = _sum_rows(b, list(range(first, t)), t, labelled)
-        if labelled and first > seg_start:
-            # A total row may sum every row since the last total, across group headings.
-            wider = _sum_rows(b, list(range(seg_start, t)), t, labelled)
-            if sum(f.holds for f in wider) > sum(f.holds for f in found):
-                found = wider
+        if labelled:
+            # A total row sums the rows just above it: every row since the last total (across group
+            # headings), or fewer when the first rows count something else ('households' above
+            # three rows of children and their total). The longest run that holds in the most columns.
+            for start in range(seg_start, t - 1):
+                other = _sum_rows(b, list(range(start, t)), t, labelled)
+                if sum(f.holds for f in other) > sum(f.holds for f in found):
+                    found = other
         if found:
             out += found
             seg_start = t + 1
@@ -351,12 +395,18 @@ def _mean_rows(b: Block) -> list[Found]:
     return out
 
 
-def _row_formulas(b: Block) -> list[Found]:
-    """Columns that are a formula of other columns in most rows (module doc)."""
-    v, h = b.values, b.halves
+def _row_formulas(b: Block, transposed: bool = False) -> list[Found]:
+    """Columns that are a formula of other columns in most rows (module doc); `transposed`: rows
+    that are a formula of other rows in most columns ('Benefits - Costs' under 'Benefits' and
+    'Costs', a year in each column)."""
+    v, h = (b.values.T, b.halves.T) if transposed else (b.values, b.halves)
+    cell = (lambda r, c: b.rows[c].cells[r]) if transposed else (lambda r, c: b.rows[r].cells[c])
     n_rows, n = v.shape
-    if n < 3 or n_rows < SUPPORT_MIN:
+    if n < 3 or n_rows < SUPPORT_MIN or n > (MAX_TRANSPOSED_ROWS if transposed else MAX_COLUMNS):
         return []
+    # Rows that are formulas of rows belong to short summaries ('Costs', 'Benefits', 'Benefits - Costs'):
+    # among many rows of small numbers a formula holds by chance too often.
+    support = SUPPORT_MIN + 1 if transposed else SUPPORT_MIN
     lo, hi = v - h, v + h
     out: list[Found] = []
     taken: set[int] = set()
@@ -378,19 +428,20 @@ def _row_formulas(b: Block) -> list[Found]:
         if clo is None:
             continue
         ok = ~np.isnan(v[:, k]) & ~np.isnan(clo) & ~np.isnan(chi)
-        if ok.sum() < SUPPORT_MIN:
+        if ok.sum() < support:
             continue
         meet = _meet(clo, chi, lo[:, k], hi[:, k]) & ok
         n_ok, n_eval = int(meet.sum()), int(ok.sum())
-        if n_ok < SUPPORT_MIN or n_ok / n_eval < SUPPORT_SHARE:
+        if n_ok < support or n_ok / n_eval < (0.8 if transposed else SUPPORT_SHARE):
             continue
         informative = (np.abs(v[:, k]) >= 10) | (v[:, k] != np.round(v[:, k]))
-        if (meet & informative).sum() < SUPPORT_MIN or len(set(np.round(v[meet, k], 6))) < 2:
+        if (meet & informative).sum() < support or len(set(np.round(v[meet, k], 6))) < 2:
             continue  # small whole numbers (or one repeated value) fit too many formulas by chance
         score = (n_ok, n_ok / n_eval, -len(ops))
         if k not in best or score > best[k][0]:
             best[k] = (score, rule, kind, form, ops, clo, chi, ok, meet)
     seen_sets: set[frozenset[int]] = set()
+    where = "columns" if transposed else "rows"
     for k, (score, rule, kind, form, ops, clo, chi, ok, meet) in sorted(best.items(), key=lambda kv: -kv[0]):
         # 'a, b, a-b' and 'a, b, a+b' read the same three columns: one relation, the rightmost column its result.
         cols = frozenset((*ops, k))
@@ -399,9 +450,9 @@ def _row_formulas(b: Block) -> list[Found]:
         taken.add(k)
         seen_sets.add(cols)
         roles = _roles(form, len(ops))
-        why = f"the formula holds in {score[0]} of {int(ok.sum())} rows"
+        why = f"the formula holds in {score[0]} of {int(ok.sum())} {where}"
         for r in np.flatnonzero(ok):
-            cells = [(role, b.rows[r].cells[c]) for role, c in zip(roles, ops)] + [(_target_role(form), b.rows[r].cells[k])]
+            cells = [(role, cell(r, c)) for role, c in zip(roles, ops)] + [(_target_role(form), cell(r, k))]
             out.append(Found(rule, kind, form, cells, bool(meet[r]), why, (float(clo[r]), float(chi[r])), (lo[r, k], hi[r, k])))
     return out
 
@@ -489,8 +540,14 @@ def _share_columns(b: Block) -> list[Found]:
 
 
 def block_relations(b: Block) -> list[Found]:
-    """Every supported relation of one block."""
-    return _column_totals(b) + _mean_rows(b) + _row_formulas(b) + _total_shares(b) + _share_columns(b)
+    """Every supported relation of one block, each set of cells once (the first reading found)."""
+    out, seen = [], set()
+    for f in _column_totals(b) + _mean_rows(b) + _row_formulas(b) + _row_formulas(b, transposed=True) + _total_shares(b) + _share_columns(b):
+        key = frozenset(c.start for _, c in f.cells)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def document_tables(texts: dict[str, str], doc_figs: dict[str, list[dict]]) -> dict[str, list[Block]]:
@@ -508,10 +565,11 @@ def table_checks(tables: dict[str, list[Block]]) -> list[Check]:
     for doc_blocks in tables.values():
         for b in doc_blocks:
             for found in block_relations(b):
-                members = [c.figure for _, c in found.cells]
-                if any(m is None for m in members):
+                if any(c.figure is None for _, c in found.cells):
                     continue
-                out.append(_check(found, members))  # type: ignore[arg-type]
+                check = to_check(_relation(found))
+                if check is not None:
+                    out.append(check)
     return out
 
 
@@ -543,18 +601,9 @@ def _figure_at(figs: list[dict], starts: list[int], c: Cell) -> dict | None:
     return None
 
 
-def _check(found: Found, members: list[dict]) -> Check:
-    verdict = "pass" if found.holds else ("fail" if found.strong else "unverifiable")
-    listed = ", ".join(f"{role} {m['text']}" for (role, _), m in zip(found.cells, members))
-    what = {"sum": "sum", "mean": "mean", "difference": "difference", "relative_change": "relative change (%)",
-            "share": "share (%)"}[found.form]
-    has_result = found.cells[-1][0] not in ("part",)
-    inputs = listed.rsplit(", ", 1)[0] if has_result else listed
-    stated = members[-1]["text"] if has_result else fmt(found.stated[0]) + "%"
-    text = (f"Table: {what} of {inputs} is {interval_text(found.computed)}; the table states "
-            f"{stated} ({'consistent' if found.holds else 'inconsistent'}; {found.support}).")
-    mid = (found.computed[0] + found.computed[1]) / 2
-    return Check(found.kind, found.rule_id, members, verdict, mid,
-                 f"printed precision of every cell: computed {interval_text(found.computed)}, stated {interval_text(found.stated)}",
-                 text, stated=members[-1]["value"] if has_result else found.stated[0], computed_iv=found.computed,
-                 discriminator=fmt(found.stated[0]))
+def _relation(found: Found) -> Relation:
+    """The relation a table states, its operands the cells' figures read at the cells' printed precision."""
+    operands = [Operand(role, c.figure, (c.value - c.half, c.value + c.half), percent=True if role == "share" else None)
+                for role, c in found.cells]  # type: ignore[arg-type]
+    total = 100.0 if found.form == "sum" and found.cells[-1][0] == "part" else None
+    return Relation(found.kind, found.rule_id, found.form, operands, found.strong, f"table: {found.support}", total_value=total)
