@@ -32,7 +32,7 @@ UNIT_CODES = {"count": "c", "percent": "p", "percentage_point": "q", "GBP": "g",
 MACROS = {"COUNT": "c", "PCT": "p", "MONEY": "g", "RATE": "r", "SHARE": "pfr", "NUM": "cpqgrfmd", "DUR": "d"}
 LISTS = {"COUNTS": "c", "PCTS": "p", "MONEYS": "g"}
 BULLET_GLYPHS = re.compile(r"[•▪◦●○■□➢✓\uf000-\uf8ff]")
-DECREASE = re.compile(r"reduc|decreas|fall|drop|declin|down|lower|less", re.IGNORECASE)
+DECREASE = re.compile(r"reduc|decreas|fall|drop|declin|down|lower|less|fewer|cheaper|smaller", re.IGNORECASE)
 
 
 class RuleExamples(BaseModel):

@@ -44,8 +44,10 @@ def range_checks(figures: pl.DataFrame, texts: dict[str, str]) -> list[Check]:
                              f"{f['text']} is within {low}-{high}%."))
             continue
         text = texts.get(f["doc_id"], "")
-        after = text[f["end"] : f["end"] + 5]
-        is_share = after.lstrip().lower().startswith("of ") or _share_row(text, f, rows_by_doc.get(f["doc_id"], []), high)
+        after = text[f["end"] : f["end"] + 60]
+        # 'X% of <people or cases>' is a share of a population; 'X% of the £1.5m costs' is a ratio
+        of_people = after.lstrip().lower().startswith("of ") and bool(cue("population_share_label").search(after[:40]))
+        is_share = of_people or _share_row(text, f, rows_by_doc.get(f["doc_id"], []), high)
         verdict = "fail" if is_share else "unverifiable"
         out.append(Check("range", "range_share", [f], verdict, v, f"share must be in [{low},{high}]",
                          f"{f['text']} is outside {low}-{high}%" + (" although it is a share of a population." if is_share else ", which is possible only if it is not a share.")))

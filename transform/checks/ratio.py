@@ -28,6 +28,7 @@ from transform.checks.policy import interval_text, tolerances
 VALUE_UNITS = ("GBP", "count", "ratio", "percent", "hours", "days", "weeks", "months", "years")
 
 
+ANAPHORIC_START = re.compile(r"^\W*(?:this|that|it|which)\s+(?:is|was|represents|marks)\b", re.IGNORECASE)
 RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
 
 
@@ -106,6 +107,9 @@ def comparison_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: 
                 nearest = before[-2:]
                 pair = nearest if len(nearest) == 2 and all(f["role"] == "level" and f["figure_id"] not in used for f in nearest) else None
                 pair, sure = _pairs_by_unit(pair, text) if pair else (None, False)
+                # Values before the sentence are the compared ones only as an infographic's labels,
+                # each alone on its line above the caption; inside prose they are a reading.
+                sure = sure and pair is not None and all(f.get("layout") == "lone" for f in pair)
                 where = "just before the sentence"
         if pair is None and cue in ("comparison_less", "comparison_more"):
             found = _named_earlier(c, lo, cl["comparison_target"], same, doc_figs[c["doc_id"]], used, text)
@@ -121,6 +125,8 @@ def comparison_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: 
                              f"The comparison {q(c)}{target} is stated, but the two values it compares are not both stated nearby.",
                              stated=c["value"], claim_ids=[cl["claim_id"]]))
             continue
+        if ANAPHORIC_START.match(text[lo:c["start"]]):
+            sure = False  # 'This is 4.3% fewer than ...': what is compared was named in an earlier sentence
         x, y = sorted(pair, key=lambda f: f["value"])
         readings = _readings(cue, c["unit"], x, y)
         if not readings:

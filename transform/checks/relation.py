@@ -35,7 +35,8 @@ from transform.checks.policy import interval_text
 
 Interval = tuple[float, float]
 
-DAYS = {"days": (1.0, 1.0), "weeks": (7.0, 7.0), "months": (28.0, 31.0), "years": (365.0, 366.0)}
+DAYS = {"hours": (1 / 24, 1 / 24), "days": (1.0, 1.0), "weeks": (7.0, 7.0), "months": (28.0, 31.0), "years": (365.0, 366.0)}
+SHARE_UNITS = ("percent", "fraction", "ratio")
 FORM_WORDS = {
     "sum": "sum", "mean": "mean", "difference": "difference", "relative_change": "relative change",
     "ratio_change": "ratio", "share": "share", "equal": "restatement", "direction": "direction",
@@ -88,9 +89,11 @@ def _div(a: Interval, b: Interval) -> Interval | None:
     return (min(c), max(c)) if c else None
 
 
-def _signed(o: Operand) -> Interval:
+def _signed(o: Operand, stated: str | None = None) -> Interval:
+    """A change as a signed interval: negative when it is stated as a decrease (by the relation's
+    words, else by the figure's own direction) and printed without a sign."""
     lo, hi = o.interval
-    if o.fig.get("direction") == "decrease" and o.fig["value"] > 0:
+    if (stated or o.fig.get("direction")) == "decrease" and o.fig["value"] > 0:
         return (-hi, -lo)
     return (lo, hi)
 
@@ -106,6 +109,7 @@ def _proportion(o: Operand) -> Interval:
 
 
 def _comparable(a: Operand, b: Operand) -> tuple[Interval, Interval] | None:
+    """Two figures on one scale: durations in days, shares as proportions; None when they have none."""
     if a.fig["unit"] == b.fig["unit"]:
         return a.interval, b.interval
     da, db = DAYS.get(a.fig["unit"]), DAYS.get(b.fig["unit"])
@@ -113,7 +117,9 @@ def _comparable(a: Operand, b: Operand) -> tuple[Interval, Interval] | None:
         if "working" in a.fig["text"].lower() or "working" in b.fig["text"].lower():
             return None  # a working day or week is not a calendar one
         return (a.interval[0] * da[0], a.interval[1] * da[1]), (b.interval[0] * db[0], b.interval[1] * db[1])
-    return _proportion(a), _proportion(b)
+    if {a.fig["unit"], b.fig["unit"]} <= set(SHARE_UNITS):
+        return _proportion(a), _proportion(b)
+    return None
 
 
 def evaluate(r: Relation) -> tuple[Interval, Interval] | None:
@@ -138,13 +144,13 @@ def evaluate(r: Relation) -> tuple[Interval, Interval] | None:
         return _sub(t.interval, f.interval), ((0.0, math.inf) if r.direction == "increase" else (-math.inf, 0.0))
     c = one("change")
     if r.form == "difference":
-        return _sub(t.interval, f.interval), _signed(c)
+        return _sub(t.interval, f.interval), _signed(c, r.direction)
     ratio = _div(t.interval, f.interval)
     if ratio is None:
         return None
     if r.form == "ratio_change":
         return ratio, c.interval
-    stated = _signed(c)
+    stated = _signed(c, r.direction)
     if c.fig["unit"] in ("fraction", "ratio"):
         stated = (stated[0] * 100, stated[1] * 100)
     return ((ratio[0] - 1) * 100, (ratio[1] - 1) * 100), stated

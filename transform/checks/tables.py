@@ -185,27 +185,30 @@ def _group_heading(line: str, next_row: Row | None) -> bool:
 
 
 FURNITURE_REPEATS = 3
+PAGE_NUMBER_LINES = 8
 
 
 def page_furniture(text: str, lines: list[str], rows: list[Row | None]) -> set[int]:
-    """Indexes of the lines a page break puts between a table's rows: running headers and footers
-    (a line repeated FURNITURE_REPEATS times or more, numbers aside) and page numbers (a number
-    alone on a line next to a page break)."""
+    """Indexes of the lines a page break puts between a table's rows (within PAGE_NUMBER_LINES of
+    it): running headers and footers (a line repeated FURNITURE_REPEATS times or more, numbers
+    aside) and page numbers (a number alone on a line)."""
     keys = [re.sub(r"\d+", "#", line.strip()) for line in lines]
     counts: dict[str, int] = {}
     for k in keys:
         if len(k) > 3:
             counts[k] = counts.get(k, 0) + 1
-    out = {i for i, k in enumerate(keys) if counts.get(k, 0) >= FURNITURE_REPEATS and rows[i] is None and re.search(r"[A-Za-z]{3}", k)}
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    breaks, pos = [], 0
     for i, line in enumerate(lines):
-        if re.fullmatch(r"\s*\d{1,4}\s*", line):
-            near = text[max(0, starts[i] - 40) : starts[i] + len(line) + 40]
-            if "\f" in near:
-                out.add(i)
+        pos += len(line) + 1
+        if pos - 1 < len(text) and text[pos - 1] == "\f":
+            breaks.append(i)
+    near_break = lambda i: any(-PAGE_NUMBER_LINES <= i - k <= PAGE_NUMBER_LINES for k in breaks)  # noqa: E731
+    out = set()
+    for i, line in enumerate(lines):
+        if not near_break(i) or rows[i] is not None:
+            continue
+        if counts.get(keys[i], 0) >= FURNITURE_REPEATS or re.fullmatch(r"\s*\d{1,4}\s*", line):
+            out.add(i)
     return out
 
 
@@ -451,7 +454,13 @@ def _row_formulas(b: Block, transposed: bool = False) -> list[Found]:
         seen_sets.add(cols)
         roles = _roles(form, len(ops))
         why = f"the formula holds in {score[0]} of {int(ok.sum())} {where}"
+        # A row of percentages among rows of amounts (a 'benefit / cost' row under costs and
+        # benefits) is another kind of row: the amounts' formula says nothing about it.
+        kind_of = {r: all(cell(r, c).percent for c in (*ops, k)) for r in np.flatnonzero(ok)}
+        usual = sum(kind_of[r] for r in np.flatnonzero(meet)) * 2 > int(meet.sum())
         for r in np.flatnonzero(ok):
+            if kind_of[r] != usual:
+                continue
             cells = [(role, cell(r, c)) for role, c in zip(roles, ops)] + [(_target_role(form), cell(r, k))]
             out.append(Found(rule, kind, form, cells, bool(meet[r]), why, (float(clo[r]), float(chi[r])), (lo[r, k], hi[r, k])))
     return out
