@@ -38,6 +38,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mutate", action="store_true", help="also run the mutation harness")
     ap.add_argument("--only", nargs="*", help="corpus names to run")
+    ap.add_argument("--pack", type=int, default=0, metavar="CHARS",
+                    help="pack mutants of one document into shared mutant documents, their relations CHARS apart (fast, approximate)")
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--dev", action="store_true", help="development corpora only (no blind ones)")
     group.add_argument("--blind", action="store_true", help="blind corpora only")
@@ -50,7 +52,7 @@ def main() -> int:
     results, seconds = [], {}
     for name, gold, docs in chosen:
         t = time.perf_counter()
-        results.append(evaluate_corpus(name, gold, docs, args.mutate, lambda m: print(m, file=sys.stderr)))
+        results.append(evaluate_corpus(name, gold, docs, args.mutate, lambda m: print(m, file=sys.stderr), args.pack))
         seconds[name] = round(time.perf_counter() - t, 1)
         print(f"{name}: {seconds[name]} s", file=sys.stderr)
     print("\n".join(report_lines(results)[: 2 + len(results)]))

@@ -9,7 +9,9 @@ Mutation: for every required relation that holds, :func:`plan_mutants` plants a 
 change of one operand's digits that breaks it beyond printed precision (proved with the gold's
 own arithmetic, :func:`csfacts.relation_gold.holds`), one mutant document per relation. A
 mutant is *caught* when a ``fail`` check of the mutant involves the changed figure; any other
-``fail`` of the mutant that the original document did not have is a false alarm.
+``fail`` of the mutant that the original document did not have is a false alarm. The catch
+rate counts relations the document states (gold binding ``strong``); relations it only implies
+(``loose``) are counted apart: a checker that failed them would raise false alarms elsewhere.
 
 Gold in the format of ``../shared/gold/SCHEMA.md`` (figures.jsonl + checks.jsonl) is turned
 into relations by :func:`relations_from_schema`, which finds the arithmetic form under which
@@ -144,11 +146,13 @@ class Mutant:
     old_text: str
     new_text: str
     new_value: float
+    # Mutants of one pack share one mutant document (see `pack_mutants`); "" = a document of its own.
+    pack: str = ""
 
     @property
     def name(self) -> str:
         """The mutant document's source name."""
-        return f"{self.doc}~{self.relation_id}"
+        return f"{self.doc}~{self.pack or self.relation_id}"
 
 
 def _digit_edits(text: str) -> Iterable[tuple[str, float]]:
@@ -204,24 +208,58 @@ def plan_mutants(gold: RelationGold, skip: Iterable[str] = ()) -> tuple[list[Mut
     return planted, unbreakable
 
 
+def pack_mutants(mutants: Sequence[Mutant], gold: RelationGold, min_gap: int) -> list[Mutant]:
+    """The mutants packed several to a document (a faster, approximate harness for long documents):
+    each joins the first pack of its document whose relations all lie at least `min_gap`
+    characters away from its own, so no check spans two planted changes in practice."""
+    rel = {r.id: r for r in gold.relations}
+    members: dict[str, list[list[tuple[int, int]]]] = defaultdict(list)
+    out = []
+    for m in sorted(mutants, key=lambda m: (m.doc, m.start)):
+        r = rel[m.relation_id]
+        mine = [o for o in r.operands if r.doc_of(o) == m.doc]
+        span = (min(o.start for o in mine), max(o.end for o in mine))
+        chosen = None
+        for k, spans in enumerate(members[m.doc]):
+            if all(span[0] - b >= min_gap or a - span[1] >= min_gap for a, b in spans):
+                chosen = k
+                break
+        if chosen is None:
+            members[m.doc].append([])
+            chosen = len(members[m.doc]) - 1
+        members[m.doc][chosen].append(span)
+        out.append(Mutant(m.relation_id, m.doc, m.operand, m.start, m.end, m.old_text, m.new_text, m.new_value, f"pack{chosen}"))
+    return out
+
+
 def mutant_documents(mutants: Sequence[Mutant], documents: pl.DataFrame) -> pl.DataFrame:
-    """One documents row per mutant: its document's text with the operand changed."""
+    """One documents row per mutant document: its document's text with the operand(s) changed."""
     texts = dict(documents.select("source_name", "text").iter_rows())
-    rows = []
+    by_name: dict[str, list[Mutant]] = defaultdict(list)
     for m in mutants:
-        text = texts[m.doc]
-        if text[m.start : m.end] != m.old_text or len(m.new_text) != len(m.old_text):
-            raise ValueError(f"{m.relation_id}: mutant does not fit its span")
-        new = text[: m.start] + m.new_text + text[m.end :]
+        by_name[m.name].append(m)
+    rows = []
+    for name, group in by_name.items():
+        new = texts[group[0].doc]
+        for m in group:
+            if new[m.start : m.end] != m.old_text or len(m.new_text) != len(m.old_text):
+                raise ValueError(f"{m.relation_id}: mutant does not fit its span")
+            new = new[: m.start] + m.new_text + new[m.end :]
         # Two relations may plant the same change: the id names the mutant, not only its text.
-        rows.append({"doc_id": hashlib.sha256((m.name + "\n" + new).encode()).hexdigest(), "source_name": m.name, "text": new, "status": "ok"})
+        rows.append({"doc_id": hashlib.sha256((name + "\n" + new).encode()).hexdigest(), "source_name": name, "text": new, "status": "ok"})
     return pl.DataFrame(rows, schema={"doc_id": pl.String, "source_name": pl.String, "text": pl.String, "status": pl.String})
 
 
 @dataclass
 class MutationScore:
+    """Per kind: mutants planted, caught (a fail check involves the changed figure), caught by a
+    check of the whole relation, and new fails elsewhere; `loose_*` count the relations whose
+    gold binding is loose (the document only implies them, so the checker should not fail them)."""
+
     planted: Counter = field(default_factory=Counter)
     caught: Counter = field(default_factory=Counter)
+    loose_planted: Counter = field(default_factory=Counter)
+    loose_caught: Counter = field(default_factory=Counter)
     caught_with_relation: Counter = field(default_factory=Counter)
     new_fails: Counter = field(default_factory=Counter)
     missed: list[str] = field(default_factory=list)
@@ -250,24 +288,34 @@ def score_mutants(gold: RelationGold, mutants: Sequence[Mutant], original: Mappi
     base = _fail_signatures(original["checks"], original["figures"], name_of)
     after = _fail_signatures(mutated["checks"], mutated["figures"], name_of)
     score = MutationScore()
+    by_name: dict[str, list[Mutant]] = defaultdict(list)
     for m in mutants:
-        r = rel[m.relation_id]
-        score.planted[r.kind] += 1
-        known = {sig for sig, _ in base.get(m.doc, [])}
-        hit = exact = False
-        needed = {(r.doc_of(o), o.start, o.end) for o in r.operands}
-        for sig, c in after.get(m.name, []):
-            involves = any(d == m.doc and s < m.end and m.start < e for d, s, e in sig)
-            if involves:
-                hit = True
-                exact = exact or all(any(d == nd and s < ne and ns < e for d, s, e in sig) for nd, ns, ne in needed)
-            elif sig not in known:
-                score.new_fails[r.kind] += 1
-                score.alarms.append((m.relation_id, c))
-        score.caught[r.kind] += hit
-        score.caught_with_relation[r.kind] += exact
-        if not hit:
-            score.missed.append(m.relation_id)
+        by_name[m.name].append(m)
+    for name, group in by_name.items():
+        known = {sig for sig, _ in base.get(group[0].doc, [])}
+        hits: dict[str, bool] = {m.relation_id: False for m in group}
+        exact: dict[str, bool] = {m.relation_id: False for m in group}
+        for sig, c in after.get(name, []):
+            involved = [m for m in group if any(d == m.doc and s < m.end and m.start < e for d, s, e in sig)]
+            for m in involved:
+                r = rel[m.relation_id]
+                hits[m.relation_id] = True
+                needed = {(r.doc_of(o), o.start, o.end) for o in r.operands}
+                exact[m.relation_id] |= all(any(d == nd and s < ne and ns < e for d, s, e in sig) for nd, ns, ne in needed)
+            if not involved and sig not in known:
+                score.new_fails[rel[group[0].relation_id].kind] += 1
+                score.alarms.append((name, c))
+        for m in group:
+            r = rel[m.relation_id]
+            if r.binding == "loose":
+                score.loose_planted[r.kind] += 1
+                score.loose_caught[r.kind] += hits[m.relation_id]
+                continue
+            score.planted[r.kind] += 1
+            score.caught[r.kind] += hits[m.relation_id]
+            score.caught_with_relation[r.kind] += exact[m.relation_id]
+            if not hits[m.relation_id]:
+                score.missed.append(m.relation_id)
     return score
 
 

@@ -95,7 +95,21 @@ def compute_checks(
     checks += prose_checks(texts, doc_figs, spans)
     checks += crossref_checks(prepared, figs, periods, texts, _endpoint_partners(claims))
     checks += range_checks(prepared, texts)
-    return checks_frame(checks).sort("check_id")
+    return checks_frame(one_per_relation(checks)).sort("check_id")
+
+
+VERDICT_RANK = {"fail": 0, "pass": 1, "unverifiable": 2}
+
+
+def one_per_relation(checks: list[Check]) -> list[Check]:
+    """One check per relation (kind and set of figures) when several rules find it: the most
+    decided verdict (a strongly bound fail, then a pass, then unverifiable), the first found on ties."""
+    best: dict[tuple[str, frozenset[str]], Check] = {}
+    for c in checks:
+        key = (c.kind, frozenset(f["figure_id"] for f in c.figures))
+        if key not in best or VERDICT_RANK[c.verdict] < VERDICT_RANK[best[key].verdict]:
+            best[key] = c
+    return list(best.values())
 
 
 def _endpoint_partners(claims: pl.DataFrame) -> dict[str, list[str]]:

@@ -184,9 +184,41 @@ def _with_keys(figures: pl.DataFrame, periods: pl.DataFrame, texts: dict[str, st
            for d, s, ss in figures.select("doc_id", "start", "sentence_start").iter_rows()]
     return (
         figures.join(dates, on="period_id", how="left").join(skey, on="subject", how="left")
-        .with_columns(pl.Series("_sig", sig, dtype=pl.String))
+        .with_columns(pl.Series("_sig", sig, dtype=pl.String), wording_keys(figures, texts))
         .with_columns(pl.when(pl.col("_sig").str.len_chars() >= 15).then(pl.col("_sig")).alias("_sig"))
     )
+
+
+WORDING_BEFORE_CHARS = 60
+WORDING_AFTER_CHARS = 40
+WORDING_MIN_LETTERS = 30
+
+
+def wording_keys(figures: pl.DataFrame, texts: dict[str, str]) -> pl.Series:
+    """For each figure, the words printed around it (WORDING_BEFORE_CHARS before, WORDING_AFTER_CHARS
+    after, within its line's paragraph), lower-cased, with every other figure replaced by '#':
+    the same passage printed twice (a statement copied into another report, a summary repeated)
+    has the same key whatever its numbers say. Null when the words are too few to tell."""
+    out: list[str | None] = []
+    by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for d, a, b in figures.select("doc_id", "start", "end").iter_rows():
+        by_doc[d].append((a, b))
+    for spans in by_doc.values():
+        spans.sort()
+    for d, a, b in figures.select("doc_id", "start", "end").iter_rows():
+        text = texts.get(d, "")
+        lo, hi = max(0, a - WORDING_BEFORE_CHARS), min(len(text), b + WORDING_AFTER_CHARS)
+        piece, pos = [], lo
+        for s_, e_ in by_doc[d]:
+            if e_ <= lo or s_ >= hi:
+                continue
+            piece.append(text[pos:max(pos, s_)])
+            piece.append(" @ " if (s_, e_) == (a, b) else " # ")
+            pos = max(pos, e_)
+        piece.append(text[pos:hi])
+        key = " ".join(re.sub(r"[^a-z0-9#@]+", " ", "".join(piece).lower()).split())
+        out.append(key if sum(ch.isalpha() for ch in key) >= WORDING_MIN_LETTERS else None)
+    return pl.Series("_wording", out, dtype=pl.String)
 
 
 def _conflict_candidates(f: pl.DataFrame, same_doc: bool) -> pl.DataFrame:
@@ -278,11 +310,35 @@ def crossref_checks(figures: pl.DataFrame, figs: dict[str, dict], periods: pl.Da
                          "same subject and period required for a pass/fail verdict",
                          f"Both documents state a change in {a['measure'].replace('_', ' ')} ({q(a)} vs {q(b)}), but for a subject or period "
                          f"that cannot be shown to be the same, so the two cannot be reconciled or shown to conflict."))
+    out.extend(_same_wording(usable, figs))
     for a, b in conflicts:
         out.append(Check("cross_reference", "xref_conflict", [a, b], "fail", b["value"] - a["value"],
                          f"{a['text']} read as {interval_text((a['lo'], a['hi']))}, {b['text']} as {interval_text((b['lo'], b['hi']))}",
                          f"{q(a)} and {q(b)} are the same {a['metric'] or a['measure']} for the same subject and period, but differ by {fmt(abs(b['value'] - a['value']))}."))
     out.extend(_bracketed(figs, texts))
+    return out
+
+
+def _same_wording(usable: pl.DataFrame, figs: dict[str, dict]) -> list[Check]:
+    """One passage printed twice, in one document or two (`wording_keys`; across documents with
+    the same subject and period): its figures must agree. Only figures of prose (not table cells
+    or numbers alone on a line) take part."""
+    # Words printed three times or more in one document are a template (a source note under each
+    # table: 'extrapolated from 108 local authority responses'), not one statement repeated.
+    prose = usable.filter((pl.col("layout") == "prose") & (pl.len().over("doc_id", "_wording") <= 2))
+    # Across documents the same words are often a template (every inspection report's context
+    # section): there they must also name the same council or group and period.
+    pairs = pl.concat([keyed_pairs(prose, ["unit", "_wording", "doc_id"], True),
+                       keyed_pairs(prose, ["unit", "_wording", "_subject", "_from", "_to"], False)])
+    out = []
+    for a_id, b_id in sorted(set(pairs.iter_rows())):
+        a, b = sorted((figs[a_id], figs[b_id]), key=lambda f: (f["doc_id"], f["start"]))
+        agree = _meet(a, b)
+        where = "in two documents" if a["doc_id"] != b["doc_id"] else "twice in one document"
+        out.append(Check("cross_reference", "xref_same_wording", [a, b], "pass" if agree else "fail", b["value"] - a["value"],
+                         "agree when the rounding intervals meet",
+                         f"The same words are printed {where} around {q(a)} and {q(b)}; "
+                         + ("they agree." if agree else f"the figures differ by {fmt(abs(b['value'] - a['value']))}.")))
     return out
 
 

@@ -114,7 +114,7 @@ def with_intervals(figures: pl.DataFrame) -> pl.DataFrame:
     """Add `lo`, `hi` (the interval a printed figure stands for) and `half` (its rounding half-width).
 
     Printed precision: half a unit of the last printed digit, scaled like the value
-    (£2.96bn -> 0.005bn). Word numbers: counts are exact to a unit; fractions, multipliers and
+    (£2.96bn -> 0.005bn); a count printed as a whole number (in digits or words) is exact. Word numbers: counts are exact to a unit; fractions, multipliers and
     ratios written as words are read within `word_relative`. Qualifiers widen the interval
     by their `below`/`above` fractions of |value|. `value_max` (a range) widens it upwards.
     """
@@ -124,11 +124,18 @@ def with_intervals(figures: pl.DataFrame) -> pl.DataFrame:
     number = num.str.replace_all(",", "").cast(pl.Float64, strict=False)
     scale = pl.when(number > 0).then(pl.col("value").abs() / number).otherwise(1.0)
     half_printed = 0.5 * pl.lit(10.0).pow(-decimals.cast(pl.Float64)) * scale
+    # A count of people or things printed as a whole number is that number ('9 children' is not
+    # 8.5-9.5): exact, unless a scale word made it an amount ('2.3 million' has decimals anyway).
+    exact_count = (pl.col("unit") == "count") & (decimals == 0) & (scale == 1.0)
     half = (
         pl.when(num.is_null() & pl.col("unit").is_in(list(WORD_UNITS)))
         .then(pl.col("value").abs() * tol["word_relative"])
+        .when(num.is_null() & (pl.col("unit") == "count"))
+        .then(0.0)
         .when(num.is_null())
         .then(0.5)
+        .when(exact_count)
+        .then(0.0)
         .otherwise(half_printed)
     )
     below = pl.lit(0.0)

@@ -1,8 +1,8 @@
 """Relations stated in prose, found by cue rules over a sentence skeleton (reference/relation_rules.yaml).
 
-The skeleton of a window — the previous sentence (its last WINDOW_BEFORE_CHARS characters),
-the token ⟦S⟧, then the sentence — is its text with every figure replaced by a token
-⟦<unit code><n>⟧ and runs of white space collapsed. A rule is a regex over that skeleton whose
+The skeleton of a window — the two sentences before (the last WINDOW_BEFORE_CHARS characters
+of each), then the sentence, joined by the token ⟦S⟧ — is its text with every figure replaced
+by a token ⟦<unit code><n>⟧ and runs of white space collapsed. A rule is a regex over that skeleton whose
 named groups are the operands' roles, so one rule reads "41 of the 198 (20.7%)" however the
 numbers are printed, and a relation may reach back one sentence ("... 1,299 children. This is
 an increase from 1,232 ..."). Every match becomes a :class:`~transform.checks.relation.Relation`
@@ -26,13 +26,14 @@ from transform.checks.relation import Operand, Relation, to_check
 from transform.reference_data import load_yaml
 
 WINDOW_BEFORE_CHARS = 400
+WINDOW_SENTENCES = 3
 OPEN_QUALIFIERS = ("over", "more_than", "at_least", "fewer_than", "at_most", "up_to")
 UNIT_CODES = {"count": "c", "percent": "p", "percentage_point": "q", "GBP": "g", "ratio": "r", "fraction": "f",
               "multiplier": "m", "days": "d", "weeks": "d", "months": "d", "years": "d", "hours": "d"}
 MACROS = {"COUNT": "c", "PCT": "p", "MONEY": "g", "RATE": "r", "SHARE": "pfr", "NUM": "cpqgrfmd", "DUR": "d"}
 LISTS = {"COUNTS": "c", "PCTS": "p", "MONEYS": "g"}
 BULLET_GLYPHS = re.compile(r"[•▪◦●○■□➢✓\uf000-\uf8ff]")
-DECREASE = re.compile(r"reduc|decreas|fall|drop|declin|down|lower|less|fewer|cheaper|smaller", re.IGNORECASE)
+DECREASE = re.compile(r"reduc|decreas|fall|fell|drop|declin|down|lower|less|fewer|cheaper|smaller|shr[aiu]nk|halv|cut", re.IGNORECASE)
 
 
 class RuleExamples(BaseModel):
@@ -56,6 +57,8 @@ class ProseRule(BaseModel):
     item: str | None = None
     exhaustive: bool = True
     same_unit: tuple[str, ...] = ()
+    # roles whose figure must be the first of its unit in its sentence ('this figure' names the subject)
+    first: tuple[str, ...] = ()
     direction_group: str | None = None
     total_value: float | None = None
     examples: RuleExamples
@@ -74,6 +77,15 @@ def _compile(pattern: str | None) -> re.Pattern[str] | None:
 
 def _macro(m: re.Match[str]) -> str:
     kind, role = m.group(1), m.group(2)
+    if kind == "LAST":
+        # the last figure of its unit before the next sentence break
+        return (rf"⟦(?P<u_{role}>[{MACROS['NUM']}])(?P<{role}>\d+)⟧"
+                rf"(?=(?:(?!⟦S⟧)(?:[^⟦]|⟦(?!(?P=u_{role}))[a-z]\d+⟧))*⟦S⟧)")
+    if kind == "LASTCOUNT":
+        return rf"⟦c(?P<{role}>\d+)⟧(?=(?:(?!⟦S⟧)(?:[^⟦]|⟦[^c]\d+⟧))*⟦S⟧)"
+    if kind.startswith("SAME_"):
+        # a figure of the unit of the figure `role` named after the underscore
+        return rf"⟦(?P=u_{kind[5:]})(?P<{role}>\d+)⟧"
     if kind in LISTS:
         # two or more figures of the unit; words and figures of other units between them
         tok = rf"⟦[{LISTS[kind]}]\d+⟧"
@@ -115,15 +127,19 @@ def _operands(rule: ProseRule, m: re.Match[str], tokens: dict[int, dict]) -> lis
             _, units, role = name.split("_", 2)
             for k in re.findall(rf"⟦[{units}](\d+)⟧", value):
                 ops.append(Operand(role, tokens[int(k)]))
-        elif name != "x":
-            ops.append(Operand(name, tokens[int(value)]))
+        elif name != "x" and not name.startswith("u_"):
+            ops.append(Operand(name.rstrip("0123456789"), tokens[int(value)]))  # 'part2' is another part
     return ops
 
 
 ROLE_ORDER = {"part": 0, "whole": 1, "from": 0, "to": 1, "a": 0, "b": 1, "total": 2, "share": 2, "change": 2, "mean": 2}
 
 
-def _relation(rule: ProseRule, ops: list[Operand], m: re.Match[str]) -> Relation | None:
+def _relation(rule: ProseRule, ops: list[Operand], m: re.Match[str], window: dict[int, dict]) -> Relation | None:
+    for o in ops:
+        if o.role in rule.first and any(f["sentence_id"] == o.fig["sentence_id"] and f["unit"] == o.fig["unit"] and f["start"] < o.fig["start"]
+                                        for f in window.values()):
+            return None
     if rule.same_unit:
         units = {o.fig["unit"] for o in ops if o.role in rule.same_unit}
         if len(units) > 1:
@@ -155,12 +171,14 @@ def window_relations(rule: ProseRule, flat: str, tokens: dict[int, dict], curren
         for k, a in enumerate(anchors):
             head = _operands(rule, a, tokens)
             stop = anchors[k + 1].start() if k + 1 < len(anchors) else len(flat)
+            brk = flat.find("⟦S⟧", a.end())
+            stop = min(stop, brk) if brk >= 0 else stop  # items are in the anchor's own sentence
             for it in item.finditer(flat, a.end(), stop):
                 matches.append((it, head + _operands(rule, it, tokens)))
     for m, ops in matches:
         if not ops or not any(o.fig["figure_id"] in current for o in ops):
             continue
-        r = _relation(rule, ops, m)
+        r = _relation(rule, ops, m, tokens)
         if r is not None:
             found.append(r)
     return found
@@ -176,16 +194,13 @@ def prose_relations(texts: dict[str, str], doc_figs: dict[str, list[dict]], sent
         by_sentence: dict[str, list[dict]] = defaultdict(list)
         for f in figs:
             by_sentence[f["sentence_id"]].append(f)
-        prev: tuple[str, int, int] | None = None
+        before: list[tuple[str, int, int]] = []  # the sentences before, nearest last (at most WINDOW_SENTENCES - 1)
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for sid, a, b in sents:
             mine = by_sentence.get(sid, [])
             if mine:
-                if prev:
-                    window = by_sentence.get(prev[0], []) + mine
-                    flat, tokens = _joined(text, window, max(prev[1], prev[2] - WINDOW_BEFORE_CHARS), prev[2], a, b)
-                else:
-                    flat, tokens = skeleton(text, mine, a, b)
+                parts = [(max(pa, pb - WINDOW_BEFORE_CHARS), pb, by_sentence.get(pid, [])) for pid, pa, pb in before] + [(a, b, mine)]
+                flat, tokens = _joined(text, parts)
                 current = {f["figure_id"] for f in mine}
                 for rule in rules:
                     for r in window_relations(rule, flat, tokens, current):
@@ -193,17 +208,19 @@ def prose_relations(texts: dict[str, str], doc_figs: dict[str, list[dict]], sent
                         if key not in seen:
                             seen.add(key)
                             out.append(r)
-            prev = (sid, a, b)
+            before = (before + [(sid, a, b)])[-(WINDOW_SENTENCES - 1):]
     return out
 
 
-def _joined(text: str, figs: list[dict], start: int, prev_end: int, a: int, b: int) -> tuple[str, dict[int, dict]]:
-    """The skeleton of the previous sentence's tail, ⟦S⟧, and the sentence."""
-    head, t1 = skeleton(text, figs, start, prev_end)
-    tail, t2 = skeleton(text, figs, a, b)
-    shift = len(t1)
-    tail = re.sub(r"⟦([a-z])(\d+)⟧", lambda m: f"⟦{m.group(1)}{int(m.group(2)) + shift}⟧", tail)
-    return f"{head} ⟦S⟧ {tail}", {**t1, **{k + shift: v for k, v in t2.items()}}
+def _joined(text: str, parts: list[tuple[int, int, list[dict]]]) -> tuple[str, dict[int, dict]]:
+    """The skeleton of consecutive sentences (start, end, figures), joined by ⟦S⟧, tokens numbered across them."""
+    flats, tokens = [], {}
+    for start, end, figs in parts:
+        flat, t = skeleton(text, figs, start, end)
+        shift = len(tokens)
+        flats.append(re.sub(r"⟦([a-z])(\d+)⟧", lambda m: f"⟦{m.group(1)}{int(m.group(2)) + shift}⟧", flat))
+        tokens.update({k + shift: v for k, v in t.items()})
+    return " ⟦S⟧ ".join(flats), tokens
 
 
 def prose_checks(texts: dict[str, str], doc_figs: dict[str, list[dict]], sentences: dict[str, list[tuple[str, int, int]]]) -> list[Check]:

@@ -121,14 +121,14 @@ def table_rows(text: str, figs: list[dict] | None = None) -> list[Row | None]:
     out: list[Row | None] = []
     pos = 0
     starts = [f["start"] for f in figs] if figs else []
-    stacked: tuple[int, Row] | None = None  # a label line followed by lines of cells only (a table laid out vertically)
+    stacked: tuple[int, Row] | None = None  # a label line, then its cells one per line (a table laid out vertically)
     for line in re.split(r"[\n\f]", text):
         label, cells = _trailing_cells(line, pos)
         for c in cells if figs else ():
             c.figure = _figure_at(figs, starts, c)  # type: ignore[arg-type]
             if c.figure is not None and c.figure["value"] < 0 < c.value:
                 c.value = -c.value
-        if stacked is not None and cells and not label:
+        if stacked is not None and len(cells) == 1 and not label:
             stacked[1].cells += cells
             out.append(None)
         else:
@@ -168,7 +168,14 @@ def _header(text: str, first_line_start: int) -> str:
     return text[max(0, first_line_start - 400) : first_line_start]
 
 
+CAPTION = re.compile(r"\s*(?:Figure|Table|Chart|Graph|Source|Note)s?\b", re.IGNORECASE)
 CONTINUED = re.compile(r"(?:[,&/(\-–]|\b(?:and|or|of|the|in|for|with|to|by|from|on|at))\s*$", re.IGNORECASE)
+
+
+def _label_fragment(line: str) -> bool:
+    """A short line of words with no sentence punctuation: part of a row label or a group heading."""
+    s = line.strip()
+    return 0 < len(s) <= 40 and not re.search(r"[.;:!?]\s*$|[.;!?]\s", s)
 
 
 def _group_heading(line: str, next_row: Row | None) -> bool:
@@ -191,7 +198,8 @@ PAGE_NUMBER_LINES = 8
 def page_furniture(text: str, lines: list[str], rows: list[Row | None]) -> set[int]:
     """Indexes of the lines a page break puts between a table's rows (within PAGE_NUMBER_LINES of
     it): running headers and footers (a line repeated FURNITURE_REPEATS times or more, numbers
-    aside) and page numbers (a number alone on a line)."""
+    aside, that is not a labelled table row: a telephone number is furniture, a row repeated in
+    the appendix's copies of one table is not) and page numbers (a number alone on a line)."""
     keys = [re.sub(r"\d+", "#", line.strip()) for line in lines]
     counts: dict[str, int] = {}
     for k in keys:
@@ -205,9 +213,11 @@ def page_furniture(text: str, lines: list[str], rows: list[Row | None]) -> set[i
     near_break = lambda i: any(-PAGE_NUMBER_LINES <= i - k <= PAGE_NUMBER_LINES for k in breaks)  # noqa: E731
     out = set()
     for i, line in enumerate(lines):
-        if not near_break(i) or rows[i] is not None:
+        if not near_break(i):
             continue
-        if counts.get(keys[i], 0) >= FURNITURE_REPEATS or re.fullmatch(r"\s*\d{1,4}\s*", line):
+        row = rows[i]
+        repeated = counts.get(keys[i], 0) >= FURNITURE_REPEATS and (row is None or not row.label)
+        if repeated or (row is None and re.fullmatch(r"\s*\d{1,4}\s*", line)):
             out.add(i)
     return out
 
@@ -232,10 +242,14 @@ def blocks(text: str, rows: list[Row | None]) -> list[Block]:
 
     for i, r in enumerate(rows):
         if i in furniture:
-            continue
+            continue  # a running header or footer (even one with numbers, such as a telephone number)
         if r is None:
+            if cur and CAPTION.match(lines_text[i]):
+                close()  # a caption ends one table (and heads the next)
+                cur, groups, gap, group = [], [], 0, 0
             if cur:
-                gap += 1
+                # a short fragment of a row label wrapped over several lines does not part the rows
+                gap += not _label_fragment(lines_text[i])
                 group += _group_heading(lines_text[i], rows[i + 1] if i + 1 < len(rows) else None)
                 if gap > MAX_GROUP_BREAK_LINES:
                     close()
@@ -437,7 +451,7 @@ def _row_formulas(b: Block, transposed: bool = False) -> list[Found]:
         n_ok, n_eval = int(meet.sum()), int(ok.sum())
         if n_ok < support or n_ok / n_eval < (0.8 if transposed else SUPPORT_SHARE):
             continue
-        informative = (np.abs(v[:, k]) >= 10) | (v[:, k] != np.round(v[:, k]))
+        informative = (np.abs(v[:, k]) >= 10) | (h[:, k] < 0.5)  # not a small whole number
         if (meet & informative).sum() < support or len(set(np.round(v[meet, k], 6))) < 2:
             continue  # small whole numbers (or one repeated value) fit too many formulas by chance
         score = (n_ok, n_ok / n_eval, -len(ops))
