@@ -43,6 +43,7 @@ CLAIM_COLUMNS = {
     "comparison_cue": pl.String, "comparison_target": pl.String, "sentence_id": pl.String,
 }
 AFTER_CHARS = 60
+MEASURED_DURATION = re.compile(r"\b(?:average|averag\w+|mean|median|took|taking|takes|waited|waiting|wait|within|of)\s+(?:of\s+)?(?:an?\s+)?$", re.IGNORECASE)
 MEASURE_BEFORE_CHARS = 90
 ADJACENT_CHARS = 40
 MAX_CHANGE_GAP_CHARS = 120
@@ -86,6 +87,10 @@ def _target(text: str, f: dict, sentence_end: int) -> str | None:
 
 
 def _duration_span(text: str, f: dict) -> bool:
+    """A duration followed by the dates it spans ('the 14 months between March 2017 and May 2018');
+    not a duration measured during them ('took an average of 66 weeks between April and March')."""
+    if MEASURED_DURATION.search(text[max(0, f["start"] - 40) : f["start"]]):
+        return False
     after = text[f["end"] : f["end"] + 30]
     for k in range(len(after), 0, -1):
         if cue("duration_span").search(after[:k]):
@@ -133,6 +138,7 @@ def _claim_row(doc_id: str, text: str, kind: str, main: dict, figs: list[dict], 
 
 
 STATED_WINDOW_CHARS = 150
+AFTER_WORD_CHARS = 25
 
 
 def _direction(kind: str, figs: list[dict], text: str = "") -> str | None:
@@ -146,9 +152,12 @@ def _direction(kind: str, figs: list[dict], text: str = "") -> str | None:
         first, last = min(f["start"] for f in figs), max(f["end"] for f in figs)
         lo = max(figs[0]["sentence_start"], first - STATED_WINDOW_CHARS)
         # between the endpoints ('9%, down from 21%'), else the last before them, else the first after
-        for a, b, pick in ((first, last, min), (lo, first, max), (last, min(len(text), last + 40), min)):
+        for a, b, pick in ((first, last, min), (lo, first, max), (last, min(len(text), last + AFTER_WORD_CHARS), min)):
             words = [(m.start(), "increase") for m in cue("numeric_increase").finditer(text, a, b)]
             words += [(m.start(), "decrease") for m in cue("numeric_decrease").finditer(text, a, b)]
+            # right after the endpoints only a word that closes the statement ('..., a rise'), not one
+            # that opens a comparison ('but is higher than the national average')
+            words = [w for w in words if a != last or not re.match(r"\w*\s+than\b", text[w[0] : w[0] + 30])]
             if words:
                 return pick(words)[1]
         return None

@@ -92,3 +92,12 @@ def test_a_page_break_inside_a_table_does_not_split_it():
             "Early Intervention 9\nSocial Care 8\nInsights team 1\nGrand Total 30\n"
             "\x0c Report title line\n+44 20 7770 6836\nsomeplace.org.uk\n\x0c Report title line\n+44 20 7770 6836\nsomeplace.org.uk\n")
     assert _checks(text, "table_column_total") == [(["12", "9", "8", "1", "30"], "pass")]
+
+
+def test_signed_variances_in_a_budget_table_are_not_negative_counts():
+    # a budget monitoring table prints underspends as negative numbers in a £000 column
+    text = ("Budget monitoring, £000\nService            Budget   Forecast   Variance\nFostering           12,400   12,150     -250\n"
+            "Residential          8,100    8,900      800\nLeaving care         3,300    3,180     -120\nTotal               23,800   24,230     430\n")
+    out = tables(text)["checks"]
+    assert out.filter((pl.col("rule_id") == "range_count_negative") & (pl.col("verdict") == "fail")).is_empty()
+    assert sorted(out.filter(pl.col("rule_id") == "table_row_difference")["verdict"].to_list()) == ["pass"] * 4

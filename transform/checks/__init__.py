@@ -71,10 +71,10 @@ def compute_checks(
     }
     comparison_ids = set(claims.filter(pl.col("kind") == "comparison")["main_figure_id"].to_list())
     checks: list[Check] = []
-    checks += change_checks(claims, figs)
+    checks += change_checks(claims, figs, texts)
     checks += signed_change_checks(prepared)
     checks += comparison_checks(claims, figs, by_sentence, sentence_order, doc_figs, texts)
-    checks += share_checks(claims, figs, by_sentence)
+    checks += share_checks(claims, figs, by_sentence, texts)
     checks += share_of_all_checks(figs, doc_figs, texts)
     checks += restated_state_checks(figs, doc_figs, texts)
     checks += duration_checks(claims, figs, periods, texts)
@@ -103,9 +103,12 @@ VERDICT_RANK = {"fail": 0, "pass": 1, "unverifiable": 2}
 
 def one_per_relation(checks: list[Check]) -> list[Check]:
     """One check per relation (kind and set of figures) when several rules find it: the most
-    decided verdict (a strongly bound fail, then a pass, then unverifiable), the first found on ties."""
+    decided verdict (a strongly bound fail, then a pass, then unverifiable), the first found on
+    ties; none that involves page furniture."""
     best: dict[tuple[str, frozenset[str]], Check] = {}
     for c in checks:
+        if any(f.get("layout") == "furniture" for f in c.figures):
+            continue  # page numbers, list numbers, web addresses take part in no check
         key = (c.kind, frozenset(f["figure_id"] for f in c.figures))
         if key not in best or VERDICT_RANK[c.verdict] < VERDICT_RANK[best[key].verdict]:
             best[key] = c

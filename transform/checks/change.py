@@ -65,7 +65,11 @@ def _readings(c: dict, f: dict, t: dict) -> list[tuple[str, tuple[float, float],
     return out
 
 
-def change_checks(claims: pl.DataFrame, figs: dict[str, dict]) -> list[Check]:
+def change_checks(claims: pl.DataFrame, figs: dict[str, dict], texts: dict[str, str] | None = None) -> list[Check]:
+    texts = texts or {}
+    by_sentence: dict[str, list[dict]] = {}
+    for g in figs.values():
+        by_sentence.setdefault(g["sentence_id"], []).append(g)
     out: list[Check] = []
     for cl in claims.filter(pl.col("kind") == "change").iter_rows(named=True):
         c = figs.get(cl["change_figure_id"]) if cl["change_figure_id"] else None
@@ -73,7 +77,7 @@ def change_checks(claims: pl.DataFrame, figs: dict[str, dict]) -> list[Check]:
         t = figs.get(cl["to_figure_id"]) if cl["to_figure_id"] else None
         members = [figs[i] for i in cl["figure_ids"] if i in figs]
         if f and t and f["unit"] == t["unit"]:
-            out.append(_endpoints(cl, c, f, t, members))
+            out.append(_endpoints(cl, c, f, t, members, texts.get(f["doc_id"], ""), by_sentence.get(t["sentence_id"], [])))
         elif c is not None:
             missing = "start and end values" if not (f or t) else ("start value" if not f else "end value")
             out.append(Check(
@@ -84,7 +88,7 @@ def change_checks(claims: pl.DataFrame, figs: dict[str, dict]) -> list[Check]:
     return out
 
 
-def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict]) -> Check:
+def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict], text: str = "", sentence: list[dict] | None = None) -> Check:
     diff = iv_sub(iv(t), iv(f))
     sign = 1.0 if diff[0] > 0 else (-1.0 if diff[1] < 0 else 0.0)
     ratio = iv_div(iv(t), iv(f))
@@ -101,10 +105,13 @@ def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict]) 
                          f"From {moved} may be a rise or a fall within rounding, so the stated {direction} cannot be confirmed.",
                          computed_iv=diff, claim_ids=[cl["claim_id"]])
         verdict = "pass" if sign == said else "fail"
+        doubt = _wording_doubt(text, f, t, None, sentence or members) if verdict == "fail" else None
         moved_word = "rise" if sign > 0 else "fall"
         pct = f" ({fmt(rel * 100)}%)" if rel is not None else ""
-        return Check("change_consistency", "change_direction", members, verdict, rel, "direction only (no size of change stated)",
-                     f"From {moved} is a {moved_word}{pct}, {'matching' if verdict == 'pass' else 'contradicting'} the stated {direction}.",
+        return Check("change_consistency", "change_direction", members, "unverifiable" if doubt else verdict, rel,
+                     "direction only (no size of change stated)",
+                     f"From {moved} is a {moved_word}{pct}, {'matching' if verdict == 'pass' else 'contradicting'} the stated {direction}"
+                     + (f"; but {doubt}, so the pairing is too uncertain to call a contradiction." if doubt else "."),
                      computed_iv=diff, claim_ids=[cl["claim_id"]])
     readings = _readings(c, f, t)
     if not readings:
@@ -119,7 +126,7 @@ def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict]) 
     verdict = "pass" if hits else "fail"
     if verdict == "fail" and (math.isinf(implied[0]) or math.isinf(implied[1])):
         verdict = "unverifiable"
-    doubt = _pairing_doubt(f, t) if verdict == "fail" else None
+    doubt = (_pairing_doubt(f, t) or _wording_doubt(text, f, t, c, sentence or members)) if verdict == "fail" else None
     if doubt:
         verdict = "unverifiable"
     others = "; ".join(f"{n} {fmt(mid(r))}" for n, r, _ in _readings(c, exact(f), exact(t)) if n != name)
@@ -132,6 +139,38 @@ def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict]) 
     )
     return Check("change_consistency", "change_vs_endpoints", members, verdict, computed, tol_text(c, implied, unit), text,
                  stated=c["value"], computed_iv=implied, claim_ids=[cl["claim_id"]])
+
+
+# 'from A (...) to B'; 'B, up from A', 'B in 2024, compared with A in 2022', 'B, against A'
+FROM_TO_GAP = re.compile(r"^[^.;:\n]{0,80}?\bto\s+(?:an?\s+|the\s+)?(?:(?:current\s+)?(?:level|figure|rate|total|average|peak|low|high)\s+of\s+)?$",
+                         re.IGNORECASE)
+TO_FROM_GAP = re.compile(r"^[^.;:\n]{0,100}?\b(?:from|on|compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:an?\s+|the\s+)?"
+                         r"(?:(?:level|figure|rate|total|average|peak|low|high)\s+of\s+)?$", re.IGNORECASE)
+COMPARATOR = re.compile(r"\b(?:average|national\w*|england|below|above|similar|neighbour\w*)\b", re.IGNORECASE)
+
+
+def _wording_doubt(text: str, f: dict, t: dict, c: dict | None, sentence: list[dict]) -> str | None:
+    """Why a change's figures may not be one statement (a fail on them is unverifiable): its
+    endpoints are not written as one 'from A to B' (or 'B, up from A' with B the only figure of
+    its unit before it), or a comparison ('below the England average of ...') stands between
+    them and the stated change."""
+    if not text:
+        return None
+    if f["start"] < t["start"]:
+        if not FROM_TO_GAP.match(text[f["end"] : t["start"]]):
+            return f"{f['text']} and {t['text']} are not written as 'from ... to ...'"
+    else:
+        lead = [g for g in sentence if g["unit"] == t["unit"] and g["start"] < t["start"]]
+        if not TO_FROM_GAP.match(text[t["end"] : f["start"]]) or lead:
+            return f"{t['text']} and {f['text']} are not written as '..., up from ...' about one figure"
+    if c is not None:
+        lo, hi = min(f["start"], t["start"], c["start"]), max(f["end"], t["end"], c["end"])
+        between = text[lo:hi]
+        for g in (f, t, c):
+            between = between.replace(text[g["start"] : g["end"]], " ")
+        if COMPARATOR.search(between):
+            return "a comparison with another value stands between the change and its endpoints"
+    return None
 
 
 def _pairing_doubt(f: dict, t: dict) -> str | None:

@@ -189,9 +189,9 @@ def _with_keys(figures: pl.DataFrame, periods: pl.DataFrame, texts: dict[str, st
     )
 
 
-WORDING_BEFORE_CHARS = 60
-WORDING_AFTER_CHARS = 40
-WORDING_MIN_LETTERS = 30
+WORDING_BEFORE_CHARS = 150
+WORDING_AFTER_CHARS = 80
+WORDING_MIN_LETTERS = 80
 
 
 def wording_keys(figures: pl.DataFrame, texts: dict[str, str]) -> pl.Series:
@@ -248,7 +248,8 @@ def crossref_checks(figures: pl.DataFrame, figs: dict[str, dict], periods: pl.Da
                     partners: dict[str, list[str]] | None = None) -> list[Check]:
     partners = partners or {}
     pmap = {r[0]: (r[1], r[2]) for r in periods.select("period_id", "start_date", "end_date").iter_rows()}
-    usable = figures.filter(~((pl.col("unit") == "count") & (pl.col("value").abs() < MIN_COUNT)) & pl.col("unit").is_in(USABLE_UNITS))
+    usable = figures.filter(~((pl.col("unit") == "count") & (pl.col("value").abs() < MIN_COUNT)) & pl.col("unit").is_in(USABLE_UNITS)
+                            & (pl.col("layout") != "furniture"))
     usable = _with_keys(usable, periods, texts)
     out: list[Check] = []
     # within a document: cliques of agreeing, compatible figures

@@ -145,8 +145,13 @@ def with_intervals(figures: pl.DataFrame) -> pl.DataFrame:
         above = pl.when(pl.col("approx") == name).then(pl.lit(float(q["above"]))).otherwise(above)
     v = pl.col("value")
     top = pl.max_horizontal(v, pl.col("value_max").fill_null(v))
-    lo = v - half - v.abs() * below
-    hi = top + half + top.abs() * above
+    # A word fraction bounded on one side ('over a third', 'under half') states that bound
+    # exactly: 'over a third' is more than 33.3%, not more than 31.7%.
+    words = num.is_null() & pl.col("unit").is_in(list(WORD_UNITS))
+    open_above = pl.col("approx").is_in(["over", "more_than", "at_least"]).fill_null(False)
+    open_below = pl.col("approx").is_in(["fewer_than", "at_most", "up_to"]).fill_null(False)
+    lo = pl.when(words & open_above).then(v).otherwise(v - half - v.abs() * below)
+    hi = pl.when(words & open_below).then(top).otherwise(top + half + top.abs() * above)
     # inf * 0 is nan: an infinite qualifier on a zero value means unbounded.
     lo = pl.when(lo.is_nan()).then(-math.inf).otherwise(lo)
     hi = pl.when(hi.is_nan()).then(math.inf).otherwise(hi)

@@ -89,7 +89,7 @@ def _macro(m: re.Match[str]) -> str:
     if kind in LISTS:
         # two or more figures of the unit; words and figures of other units between them
         tok = rf"⟦[{LISTS[kind]}]\d+⟧"
-        other = rf"(?:[^⟦.;]|⟦[^{LISTS[kind]}]\d+⟧)"
+        other = rf"(?:[^⟦.;•]|⟦[^{LISTS[kind]}]\d+⟧)"  # a bullet starts another item
         return rf"(?P<L_{LISTS[kind]}_{role}>{tok}(?:{other}{{0,80}}?{tok})+)"
     return rf"⟦[{MACROS[kind]}](?P<{role}>\d+)⟧"
 

@@ -1,7 +1,8 @@
 """range: a share of a population lies within 0-100%; a count is not negative; nothing falls by more than 100%.
 
 One row per percentage figure (level, from, to: within the share bounds; a change: a decrease
-of at most 100%, an increase may be any size) and per negative count. A percentage level above
+of at most 100%, an increase may be any size) and per negative count (a fail only alone in
+prose: a signed value in a table or beside variance words is an amount, not a count). A percentage level above
 100 fails only when it is written as a share of something: "X% of ...", or a cell of a table
 row whose label names a share of people or cases (cue ``population_share_label``), names
 nothing that may exceed 100 (cue ``not_share_label``: spend against budget, an index,
@@ -28,8 +29,7 @@ def range_checks(figures: pl.DataFrame, texts: dict[str, str]) -> list[Check]:
     for f in figures.filter(pl.col("unit").is_in(["percent", "count"])).iter_rows(named=True):
         if f["unit"] == "count":
             if f["value"] < 0 and f["role"] == "level":
-                out.append(Check("range", "range_count_negative", [f], "fail", f["value"], "counts are >= 0",
-                                 f"The count {f['text']} is negative."))
+                out.append(_negative_count(f, texts.get(f["doc_id"], "")))
             continue
         v = f["value"]
         if f["role"] == "change":
@@ -66,3 +66,17 @@ def _share_row(text: str, f: dict, doc_percents: list[dict], high: float) -> boo
     if not re.search(r"[A-Za-z]{3}", label) or "\n" in label:
         return False
     return bool(cue("population_share_label").search(label)) and not cue("not_share_label").search(label)
+
+
+def _negative_count(f: dict, text: str) -> Check:
+    """A count printed with a minus sign. In a table cell, or beside words of a signed amount
+    (variance, change, under/overspend, budget, net: cue ``signed_amount_context``), it is a
+    signed amount, not a count, so the sign proves nothing (unverifiable); alone in prose it is
+    a negative number of people or things (fail)."""
+    line_start = text.rfind("\n", 0, f["start"]) + 1
+    context = text[max(f["sentence_start"], line_start - 300) : f["end"] + 40]
+    signed = f.get("layout", "prose") != "prose" or bool(cue("signed_amount_context").search(context))
+    if signed:
+        return Check("range", "range_count_negative", [f], "unverifiable", f["value"], "counts are >= 0",
+                     f"{f['text']} is negative: a signed amount (a variance or change in a table or beside such words), not a count.")
+    return Check("range", "range_count_negative", [f], "fail", f["value"], "counts are >= 0", f"The count {f['text']} is negative.")

@@ -231,7 +231,11 @@ def _u(unit: str) -> str:
     return {"percent": "%", "percentage_point": " points", "multiplier": "x"}.get(unit, "")
 
 
-def share_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: dict[str, list[dict]]) -> list[Check]:
+SHARE_GAP_CHARS = 60
+SHARE_GAP_BREAK = re.compile(r"\b(?:compar\w*|nationally|national|average|england|than|and|while|whilst|but)\b|[;•]", re.IGNORECASE)
+
+
+def share_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: dict[str, list[dict]], texts: dict[str, str]) -> list[Check]:
     out: list[Check] = []
     for cl in claims.filter(pl.col("kind") == "share").iter_rows(named=True):
         part, second = (figs[i] for i in cl["figure_ids"][:2])
@@ -246,6 +250,9 @@ def share_checks(claims: pl.DataFrame, figs: dict[str, dict], by_sentence: dict[
         if not later:
             continue
         pct = later[0]
+        gap = texts.get(part["doc_id"], "")[second["end"] : pct["start"]]
+        if len(gap) > SHARE_GAP_CHARS or SHARE_GAP_BREAK.search(gap):
+            continue  # '... compared with 68% nationally', '... and 35% have ...': another statement
         share = iv_div(iv(part), iv(second))
         if not share:
             continue

@@ -60,6 +60,7 @@ class Cell:
     half: float
     bracket: bool = False
     percent: bool = False
+    money: bool = False
     figure: dict | None = None
 
 
@@ -88,7 +89,8 @@ def _parse_cell(m: re.Match[str]) -> Cell:
     digits = m.group("num").replace(",", "")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     value = float(digits) * (-1 if m.group("neg") else 1)
-    return Cell(m.start(), m.end(), value, 0.5 * 10.0 ** -decimals, bool(m.group("open") and m.group("close")), bool(m.group("pct")))
+    return Cell(m.start(), m.end(), value, 0.5 * 10.0 ** -decimals, bool(m.group("open") and m.group("close")), bool(m.group("pct")),
+                "£" in m.group())
 
 
 def _trailing_cells(line: str, offset: int) -> tuple[str, list[Cell]]:
@@ -468,10 +470,12 @@ def _row_formulas(b: Block, transposed: bool = False) -> list[Found]:
         seen_sets.add(cols)
         roles = _roles(form, len(ops))
         why = f"the formula holds in {score[0]} of {int(ok.sum())} {where}"
-        # A row of percentages among rows of amounts (a 'benefit / cost' row under costs and
-        # benefits) is another kind of row: the amounts' formula says nothing about it.
-        kind_of = {r: all(cell(r, c).percent for c in (*ops, k)) for r in np.flatnonzero(ok)}
-        usual = sum(kind_of[r] for r in np.flatnonzero(meet)) * 2 > int(meet.sum())
+        # A row of percentages (or of plain numbers) among rows of amounts in pounds (a 'benefit /
+        # cost' row, a price index under costs and benefits) is another kind of row: the amounts'
+        # formula says nothing about it.
+        kind_of = {r: tuple(all(getattr(cell(r, c), a) for c in (*ops, k)) for a in ("percent", "money")) for r in np.flatnonzero(ok)}
+        held = [kind_of[r] for r in np.flatnonzero(meet)]
+        usual = max(set(held), key=held.count)
         for r in np.flatnonzero(ok):
             if kind_of[r] != usual:
                 continue
@@ -596,12 +600,30 @@ def table_checks(tables: dict[str, list[Block]]) -> list[Check]:
     return out
 
 
-LAYOUTS = ("cell", "lone", "prose")
+LAYOUTS = ("cell", "lone", "furniture", "prose")
+FURNITURE_CHARS = 120
+# A web address or a journal citation ('63(6), 674-682'); a number starting a line that is a
+# list or reference number ('17 Department of Health (2007) ...').
+FURNITURE_TOKEN = re.compile(r"https?:|www\.|%2[0-9A-F]|\d\(\d+\),", re.IGNORECASE)
+LIST_NUMBER = re.compile(r"\s*\d{1,3}\.?\s+[A-Z][A-Za-z]+[\s,]+(?:[A-Z][a-z]*|of|and|&)\b[^\n]*\(\d{4}\)")
+
+
+def _token_around(text: str, start: int, end: int) -> str:
+    """The run of non-space characters holding text[start:end]."""
+    a = start
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = end
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return text[a:b]
 
 
 def with_layout(prepared, figs: dict[str, dict], texts: dict[str, str], tables: dict[str, list[Block]]):
     """Add `layout` to the figure rows (and the frame): 'cell' for a table cell, 'lone' for a number
-    alone on its line (a chart's axis tick or data label, a page number), else 'prose'."""
+    alone on its line (a chart's axis tick or data label), 'furniture' for one next to a page
+    break (a page number), in a web address or a citation, or numbering a reference list, and
+    'cell' also for a figure on a '|' table line; else 'prose'. Furniture takes part in no check."""
     import polars as pl
 
     cells = {c.figure["figure_id"] for bl in tables.values() for b in bl for r in b.rows for c in r.cells if c.figure is not None}
@@ -610,7 +632,16 @@ def with_layout(prepared, figs: dict[str, dict], texts: dict[str, str], tables: 
         a = max(text.rfind("\n", 0, f["start"]), text.rfind("\f", 0, f["start"])) + 1
         e = min((k for k in (text.find("\n", f["end"]), text.find("\f", f["end"])) if k >= 0), default=len(text))
         rest = text[a : f["start"]] + text[f["end"] : e]
-        f["layout"] = "cell" if f["figure_id"] in cells else ("lone" if not re.search(r"[A-Za-z]", rest) else "prose")
+        line = text[a:e]
+        if FURNITURE_TOKEN.search(_token_around(text, f["start"], f["end"])) or LIST_NUMBER.match(text[a : f["end"] + 40]) and f["start"] - a < 3:
+            f["layout"] = "furniture"  # a number in a web address or citation, or a list or reference number
+        elif f["figure_id"] in cells or line.count("|") >= 3:
+            f["layout"] = "cell"
+        elif re.search(r"[A-Za-z]", rest):
+            f["layout"] = "prose"
+        else:  # alone on its line: next to a page break it is a page number or a running header's
+            near = text[max(0, f["start"] - FURNITURE_CHARS) : f["end"] + FURNITURE_CHARS]
+            f["layout"] = "furniture" if "\f" in near else "lone"
     ids = list(figs)
     return prepared.join(pl.DataFrame({"figure_id": ids, "layout": [figs[i]["layout"] for i in ids]}), on="figure_id", how="left")
 
