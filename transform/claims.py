@@ -43,6 +43,7 @@ CLAIM_COLUMNS = {
     "comparison_cue": pl.String, "comparison_target": pl.String, "sentence_id": pl.String,
 }
 AFTER_CHARS = 60
+AVERAGED = re.compile(r"\b(?:average|mean|median)\b", re.IGNORECASE)
 MEASURED_DURATION = re.compile(r"\b(?:average|averag\w+|mean|median|took|taking|takes|waited|waiting|wait|within|of)\s+(?:of\s+)?(?:an?\s+)?$", re.IGNORECASE)
 MEASURE_BEFORE_CHARS = 90
 ADJACENT_CHARS = 40
@@ -89,7 +90,7 @@ def _target(text: str, f: dict, sentence_end: int) -> str | None:
 def _duration_span(text: str, f: dict) -> bool:
     """A duration followed by the dates it spans ('the 14 months between March 2017 and May 2018');
     not a duration measured during them ('took an average of 66 weeks between April and March')."""
-    if MEASURED_DURATION.search(text[max(0, f["start"] - 40) : f["start"]]):
+    if MEASURED_DURATION.search(text[max(0, f["start"] - 40) : f["start"]]) or AVERAGED.search(text[max(f["sentence_start"], f["start"] - 150) : f["start"]]):
         return False
     after = text[f["end"] : f["end"] + 30]
     for k in range(len(after), 0, -1):

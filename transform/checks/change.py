@@ -21,6 +21,7 @@ import polars as pl
 
 from transform.checks.common import Check, fmt, iv, iv_div, iv_sub, mid, q, tol_text, within
 from transform.checks.policy import interval_text, tolerances
+from transform.checks.relation import truncated
 
 SIGNED = re.compile(r"^\(?\s*[-+−–]")
 
@@ -36,8 +37,8 @@ def _stated_interval(c: dict, implied_sign: float) -> tuple[float, float]:
     if c["value"] < 0:
         return (lo, hi)
     if c.get("direction") == "decrease" or (c.get("direction") is None and implied_sign < 0):
-        return (-hi, -lo)
-    return (lo, hi)
+        return truncated((-hi, -lo))
+    return truncated((lo, hi))
 
 
 def _readings(c: dict, f: dict, t: dict) -> list[tuple[str, tuple[float, float], str]]:
@@ -142,10 +143,11 @@ def _endpoints(cl: dict, c: dict | None, f: dict, t: dict, members: list[dict], 
 
 
 # 'from A (...) to B'; 'B, up from A', 'B in 2024, compared with A in 2022', 'B, against A'
-FROM_TO_GAP = re.compile(r"^[^.;:\n]{0,80}?\bto\s+(?:an?\s+|the\s+)?(?:(?:current\s+)?(?:level|figure|rate|total|average|peak|low|high)\s+of\s+)?$",
+FROM_TO_GAP = re.compile(r"^[^.;:]{0,80}?\bto\s+(?:an?\s+|the\s+)?(?:(?:current\s+)?(?:level|figure|rate|total|average|peak|low|high)\s+of\s+)?$",
                          re.IGNORECASE)
-TO_FROM_GAP = re.compile(r"^[^.;:\n]{0,100}?\b(?:from|on|compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:an?\s+|the\s+)?"
+TO_FROM_GAP = re.compile(r"^[^.;:]{0,100}?\b(?:from|on|compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:an?\s+|the\s+)?"
                          r"(?:(?:level|figure|rate|total|average|peak|low|high)\s+of\s+)?$", re.IGNORECASE)
+COMPARED = re.compile(r"\bcompar\w*|\bagainst\b|\brelating\b|\brelated\b|\baccording\b", re.IGNORECASE)
 COMPARATOR = re.compile(r"\b(?:average|national\w*|england|below|above|similar|neighbour\w*)\b", re.IGNORECASE)
 
 
@@ -157,11 +159,13 @@ def _wording_doubt(text: str, f: dict, t: dict, c: dict | None, sentence: list[d
     if not text:
         return None
     if f["start"] < t["start"]:
-        if not FROM_TO_GAP.match(text[f["end"] : t["start"]]):
+        gap = text[f["end"] : t["start"]]
+        if not FROM_TO_GAP.match(gap) or COMPARED.search(gap):
             return f"{f['text']} and {t['text']} are not written as 'from ... to ...'"
     else:
         lead = [g for g in sentence if g["unit"] == t["unit"] and g["start"] < t["start"]]
-        if not TO_FROM_GAP.match(text[t["end"] : f["start"]]) or lead:
+        bracketed = text.rfind("(", 0, t["start"]) > text.rfind(")", 0, t["start"])  # '281 (a rate of 39.8), up from 265'
+        if not TO_FROM_GAP.match(text[t["end"] : f["start"]]) or lead or bracketed:
             return f"{t['text']} and {f['text']} are not written as '..., up from ...' about one figure"
     if c is not None:
         lo, hi = min(f["start"], t["start"], c["start"]), max(f["end"], t["end"], c["end"])

@@ -47,7 +47,7 @@ def duration_checks(claims: pl.DataFrame, figs: dict[str, dict], periods: pl.Dat
                 continue
         if p2 is p1:
             # One written range: its endpoints are known to a month, or to a year.
-            grain = 1.0 if re.search(r"[A-Za-z]{3}", p1["text"].replace("between", "")) else 12.0
+            grain = 1.0 if re.search(r"[A-Za-z]{3}", re.sub(r"\b(?:between|from|since|to|and|until)\b", "", p1["text"])) else 12.0
             longest = months_between(p1["start_date"], p1["end_date"] + dt.timedelta(days=1))
             shortest, point = max(0.0, longest - 2 * grain), longest - grain
         else:

@@ -138,7 +138,7 @@ def evaluate(r: Relation) -> tuple[Interval, Interval] | None:
         return _comparable(one("a"), one("b"))
     if r.form == "share":
         ratio = _div(one("part").interval, one("whole").interval)
-        return (ratio, _truncated(_proportion(one("share")))) if ratio else None
+        return (ratio, truncated(_proportion(one("share")))) if ratio else None
     f, t = one("from"), one("to")
     if r.form == "direction":
         return _sub(t.interval, f.interval), ((0.0, math.inf) if r.direction == "increase" else (-math.inf, 0.0))
@@ -150,13 +150,13 @@ def evaluate(r: Relation) -> tuple[Interval, Interval] | None:
         return None
     if r.form == "ratio_change":
         return ratio, c.interval
-    stated = _truncated(_signed(c, r.direction))
+    stated = truncated(_signed(c, r.direction))
     if c.fig["unit"] in ("fraction", "ratio"):
         stated = (stated[0] * 100, stated[1] * 100)
     return ((ratio[0] - 1) * 100, (ratio[1] - 1) * 100), stated
 
 
-def _truncated(iv: Interval) -> Interval:
+def truncated(iv: Interval) -> Interval:
     """A computed share or change is printed rounded or cut off ('52.6%' printed as '52%'): the
     stated interval reaches one more half-unit away from zero."""
     lo, hi = iv
