@@ -321,16 +321,18 @@ def crossref_checks(figures: pl.DataFrame, figs: dict[str, dict], periods: pl.Da
 
 
 def _same_wording(usable: pl.DataFrame, figs: dict[str, dict]) -> list[Check]:
-    """One passage printed twice, in one document or two (`wording_keys`; across documents with
-    the same subject and period): its figures must agree. Only figures of prose (not table cells
-    or numbers alone on a line) take part."""
+    """One passage printed twice, in one document or two (`wording_keys`; across documents only
+    in exactly two of them, with the same start date and named subject): its figures must agree. Only
+    figures of prose (not table cells or numbers alone on a line) take part."""
     # Words printed three times or more in one document are a template (a source note under each
     # table: 'extrapolated from 108 local authority responses'), not one statement repeated.
     prose = usable.filter((pl.col("layout") == "prose") & (pl.len().over("doc_id", "_wording") <= 2))
     # Across documents the same words are often a template (every inspection report's context
-    # section): there they must also name the same council or group and period.
+    # section, with dates that often coincide): there the passage must be in exactly two documents,
+    # with the same start date and the same council or group, named.
+    across = prose.filter(pl.col("doc_id").n_unique().over("_wording") == 2)
     pairs = pl.concat([keyed_pairs(prose, ["unit", "_wording", "doc_id"], True),
-                       keyed_pairs(prose, ["unit", "_wording", "_subject", "_from", "_to"], False)])
+                       keyed_pairs(across, ["unit", "_wording", "_subject", "_from"], False)])
     out = []
     for a_id, b_id in sorted(set(pairs.iter_rows())):
         a, b = sorted((figs[a_id], figs[b_id]), key=lambda f: (f["doc_id"], f["start"]))
