@@ -112,7 +112,22 @@ def _trailing_cells(line: str, offset: int) -> tuple[str, list[Cell]]:
         cells.insert(0, c)
         pos = m.start()
         k -= 1
+    # A row label that is itself numbers: an age band '10 - 15' or 'Under 1' before the cells.
+    if len(cells) > 3 and not line[:pos].strip() and _is_range(cells[:3], line, offset):
+        pos, cells = cells[3].start - offset, cells[3:]
+    elif cells and LABEL_NUMBER_WORD.search(line[:pos]) and cells[0].half == 0.5 and not cells[0].percent:
+        pos, cells = cells[1].start - offset if len(cells) > 1 else end, cells[1:]
     return line[:pos].strip(" \t|:"), cells
+
+
+LABEL_NUMBER_WORD = re.compile(r"^\s*(?:under|over|aged?|below|above)\s*$", re.IGNORECASE)
+
+
+def _is_range(first: list[Cell], line: str, offset: int) -> bool:
+    """'10 - 15': two whole numbers joined by a dash."""
+    a, dash, b = first
+    return (np.isnan(dash.value) and line[dash.start - offset : dash.end - offset] in ("-", "–") and a.half == 0.5 and b.half == 0.5
+            and a.value <= b.value)
 
 
 def table_rows(text: str, figs: list[dict] | None = None) -> list[Row | None]:
@@ -354,6 +369,9 @@ def _sum_rows(b: Block, parts: list[int], t: int, labelled: bool) -> list[Found]
     v, h = b.values, b.halves
     pv, ph = v[parts], h[parts]
     ok_cols = ~np.isnan(v[t]) & ~np.isnan(pv).any(axis=0)
+    if not labelled:
+        # a row that sums the rows above only in its amounts: its percentages are rates of each row
+        ok_cols &= np.array([not b.rows[t].cells[c].percent for c in range(b.ncols)])
     if not ok_cols.any():
         return []
     lo, hi = (pv - ph).sum(axis=0), (pv + ph).sum(axis=0)
@@ -454,7 +472,8 @@ def _row_formulas(b: Block, transposed: bool = False) -> list[Found]:
         if n_ok < support or n_ok / n_eval < (0.8 if transposed else SUPPORT_SHARE):
             continue
         informative = (np.abs(v[:, k]) >= 10) | (h[:, k] < 0.5)  # not a small whole number
-        if (meet & informative).sum() < support or len(set(np.round(v[meet, k], 6))) < 2:
+        shares_of_100 = form == "sum" and bool(np.allclose(v[meet, k], 100.0))  # a 'Total 100%' column
+        if (meet & informative).sum() < support or (len(set(np.round(v[meet, k], 6))) < 2 and not shares_of_100):
             continue  # small whole numbers (or one repeated value) fit too many formulas by chance
         score = (n_ok, n_ok / n_eval, -len(ops))
         if k not in best or score > best[k][0]:
