@@ -205,7 +205,7 @@ def _group_heading(line: str, next_row: Row | None) -> bool:
         return False
     if next_row is None or CONTINUED.search(s) or len(s.split()) > 6:
         return False
-    return next_row.label[:1].isupper()
+    return next_row.label[:1].isupper() or next_row.label[:1].isdigit()
 
 
 FURNITURE_REPEATS = 3
