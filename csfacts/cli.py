@@ -24,6 +24,7 @@ examples:
   csfacts tables                           row counts of the warehouse tables
   csfacts rules                            list the extraction rules
   csfacts eval gold/ --docs corpus/        per-rule precision/recall against gold annotations
+  csfacts inspections                      each council's Ofsted judgements: page and CSV/Parquet export
 """
 
 
@@ -115,6 +116,20 @@ def _parser() -> argparse.ArgumentParser:
         "gold/real-dev --docs ../shared/corpus/real --checks      consistency checks vs relation gold",
         "gold/real-dev --docs ../shared/corpus/real --mutate      ... and the mutation harness",
     )
+    ins = command(
+        "inspections",
+        "each council's Ofsted judgements: latest-judgements page, CSV/Parquet export, agreement with a reference",
+        "Write inspections.html (each council's latest judgements and history), inspections.csv and "
+        "inspections.parquet (one row per inspection report, the ILACS scrape tool's columns first) from the "
+        "warehouse, or with --docs from a folder extracted in-process. With --reference CSV (the scrape tool's "
+        "columns), also compare every field and write agreement.csv and agreement.md.",
+        "--data-dir data",
+        "--docs ../shared/corpus/ofsted-ilacs --reference ../shared/gold/ofsted-ilacs/reference.csv --out out/",
+    )
+    ins.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
+    ins.add_argument("--out", metavar="DIR", help="output folder (default: DATA_DIR/reports/inspections)")
+    ins.add_argument("--reference", metavar="CSV", help="compare with this CSV (the ILACS scrape tool's columns) field by field")
+    ins.add_argument("--review", metavar="YAML", help="with --reference: a reader's judgement of disagreements (file: {field: text}) shown in agreement.md")
     ev.add_argument("gold", metavar="GOLD_DIR", help="folder holding figures.jsonl, periods.jsonl, authorities.jsonl, ratings.jsonl")
     ev.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
     ev.add_argument("--details", action="store_true", help="list each rule's false positives and span-only matches, and the misses")
@@ -300,6 +315,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_inspections(args: argparse.Namespace) -> int:
+    """Write the latest-judgements page and the inspection exports; with --reference, the agreement."""
+    from pathlib import Path
+
+    from flows.inspection_reports import TABLES, write_inspection_reports
+
+    root = data_dir_from_env(args.data_dir)
+    reference = Path(args.reference) if args.reference else None
+    if reference is not None and not reference.is_file():
+        print(f"csfacts: reference CSV does not exist: {reference}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.docs:
+        from csfacts.eval_report import tables_from_docs
+
+        docs_dir = Path(args.docs)
+        if not docs_dir.exists():
+            print(f"csfacts: documents folder does not exist: {docs_dir}", file=sys.stderr)
+            return EXIT_ERROR
+        tables, _ = tables_from_docs(docs_dir)
+    else:
+        from warehouse.store import current_version, read_tables
+
+        if current_version(root) is None:
+            print(f"csfacts: no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`, or use --docs)", file=sys.stderr)
+            return EXIT_ERROR
+        tables = read_tables(root, TABLES)
+    out = Path(args.out) if args.out else root / "reports" / "inspections"
+    paths, totals = write_inspection_reports(tables, out, reference, Path(args.review) if args.review else None)
+    ins = tables["inspections"]
+    frameworks = ", ".join(f"{f} {n}" for f, n in ins.group_by("framework").len().sort("framework").iter_rows())
+    print(f"{ins.height} inspection reports ({frameworks}); {ins['authority'].n_unique()} councils")
+    if totals is not None:
+        print(f"\nagreement with {reference.name} (fields the reference holds):")
+        for r in totals.iter_rows(named=True):
+            pct = "-" if r["agreement_pct"] is None else f"{r['agreement_pct']:.1f}%"
+            print(f"  {r['field']:<30} {r['agree']:>4}/{r['compared']:<4} {pct:>7}   not read by the reference: {r['not_read']}")
+    for name, path in paths.items():
+        print(f"{name:<14} {path}")
+    return EXIT_OK
+
+
 def _eval_checks(args: argparse.Namespace) -> int:
     """`csfacts eval --checks/--mutate`: consistency checks against relation gold."""
     from pathlib import Path
@@ -323,7 +379,8 @@ def _eval_checks(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `csfacts` console script."""
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "serve": cmd_serve, "reconcile": cmd_reconcile, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules, "eval": cmd_eval}[args.command]
+    handler = {"run": cmd_run, "serve": cmd_serve, "reconcile": cmd_reconcile, "validate": cmd_validate, "tables": cmd_tables, "rules": cmd_rules, "eval": cmd_eval,
+               "inspections": cmd_inspections}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # output piped into `head` and closed early

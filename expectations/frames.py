@@ -14,6 +14,11 @@ Derived columns are computed here with Polars, before conversion:
   semantics (code points; ``pl.Expr.str.slice`` counts characters, not bytes). False when the
   document is missing or the span cannot be evaluated.
 - ``dates_ordered``, ``start_year``, ``end_year``, ``fiscal_years_consecutive`` (periods).
+- ``inspection_dates_ordered`` (start <= end), ``published_after_end`` (end <= publication date)
+  (inspections).
+- ``judgement_unique`` (one table judgement per area per report), ``grade_fits_framework`` (the grade is
+  one its report's framework uses), ``restated_agrees`` (a judgement restated in the report's body
+  equals the table's: the cross_reference check of judgements) (ratings; null on other rows).
 
 Everything here is pure: frames in, frames out, no file I/O.
 """
@@ -40,6 +45,11 @@ DATES_ORDERED = "dates_ordered"
 START_YEAR = "start_year"
 END_YEAR = "end_year"
 FISCAL_YEARS_CONSECUTIVE = "fiscal_years_consecutive"
+INSPECTION_DATES_ORDERED = "inspection_dates_ordered"
+PUBLISHED_AFTER_END = "published_after_end"
+JUDGEMENT_UNIQUE = "judgement_unique"
+GRADE_FITS_FRAMEWORK = "grade_fits_framework"
+RESTATED_AGREES = "restated_agrees"
 
 # A fiscal year written with both years, e.g. "2015/16", "2015-2016", "2015 / 16".
 FISCAL_YEAR_PATTERN = r"(\d{4})\s*[/-]\s*(\d{2,4})"
@@ -58,6 +68,10 @@ def derived_columns(table: str) -> tuple[str, ...]:
         names.append(SPAN_MATCHES)
     if table == "periods":
         names += [DATES_ORDERED, START_YEAR, END_YEAR, FISCAL_YEARS_CONSECUTIVE]
+    if table == "inspections":
+        names += [INSPECTION_DATES_ORDERED, PUBLISHED_AFTER_END]
+    if table == "ratings":
+        names += [JUDGEMENT_UNIQUE, GRADE_FITS_FRAMEWORK, RESTATED_AGREES]
     return tuple(names)
 
 
@@ -176,12 +190,62 @@ def with_period_checks(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def with_inspection_checks(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``inspection_dates_ordered`` and ``published_after_end`` (null where a date is missing)."""
+    if not all(_has(frame, c, "date") for c in ("inspection_start", "inspection_end", "publication_date")):
+        return frame.with_columns(pl.lit(None, pl.Boolean).alias(INSPECTION_DATES_ORDERED), pl.lit(None, pl.Boolean).alias(PUBLISHED_AFTER_END))
+    start, end, published = pl.col("inspection_start"), pl.col("inspection_end"), pl.col("publication_date")
+    return frame.with_columns(
+        (start <= end).alias(INSPECTION_DATES_ORDERED),
+        (end <= published).alias(PUBLISHED_AFTER_END),
+    )
+
+
+def with_judgement_checks(frame: pl.DataFrame, inspections: pl.DataFrame | None) -> pl.DataFrame:
+    """Add ``judgement_unique``, ``grade_fits_framework`` and ``restated_agrees`` to ratings rows that are
+    judgements of an inspection report (null on the other rows, so their expectations skip them)."""
+    from transform.inspections import reference
+
+    needed = ("inspection_id", "judgement_area", "judgement_source", "judgement_label", "rating")
+    if not all(_has(frame, c, "str") for c in needed) or inspections is None or not _has(inspections, "framework", "str"):
+        return frame.with_columns(pl.lit(None, pl.Boolean).alias(c) for c in (JUDGEMENT_UNIQUE, GRADE_FITS_FRAMEWORK, RESTATED_AGREES))
+    is_judgement = pl.col("inspection_id").is_not_null()
+    table = pl.col("judgement_source") == "table"
+    key = [pl.col("inspection_id"), pl.col("judgement_area"), pl.col("judgement_label").fill_null("")]
+    allowed = pl.DataFrame(
+        [(f, g) for f, grades in reference()["framework_grades"].items() for g in grades],
+        schema={"_framework": pl.String, "rating": pl.String},
+        orient="row",
+    ).with_columns(_fits=pl.lit(True))
+    frameworks = inspections.select("inspection_id", _framework="framework").unique("inspection_id")
+    out = (
+        frame.with_row_index("_row")
+        .join(frameworks, on="inspection_id", how="left")
+        .join(allowed, on=["_framework", "rating"], how="left")
+        .with_columns(
+            _n_table=table.sum().over(key),
+            _table_rating=pl.when(table).then(pl.col("rating")).otherwise(None).drop_nulls().first().over(key),
+        )
+        .sort("_row")
+    )
+    known = pl.col("_framework").is_in(list(reference()["framework_grades"]))
+    return out.with_columns(
+        pl.when(is_judgement & table).then(pl.col("_n_table") == 1).otherwise(None).alias(JUDGEMENT_UNIQUE),
+        pl.when(is_judgement & known).then(pl.col("_fits").fill_null(False)).otherwise(None).alias(GRADE_FITS_FRAMEWORK),
+        pl.when(is_judgement & ~table & pl.col("_table_rating").is_not_null())
+        .then(pl.col("rating") == pl.col("_table_rating"))
+        .otherwise(None)
+        .alias(RESTATED_AGREES),
+    ).drop("_row", "_framework", "_fits", "_n_table", "_table_rating")
+
+
 def validation_frame(
-    table: str, frame: pl.DataFrame, documents: pl.DataFrame | None = None
+    table: str, frame: pl.DataFrame, documents: pl.DataFrame | None = None, inspections: pl.DataFrame | None = None
 ) -> pl.DataFrame:
     """``frame`` with the derived check columns of ``table`` appended (input columns untouched).
 
-    ``documents`` is the documents table, needed for ``span_matches`` of span tables.
+    ``documents`` is the documents table, needed for ``span_matches`` of span tables;
+    ``inspections`` the inspections table, for the judgement checks of ratings.
     """
     if table not in VALIDATED_TABLES:
         raise ValueError(f"unknown table {table!r}; expected one of {VALIDATED_TABLES}")
@@ -190,14 +254,19 @@ def validation_frame(
         out = with_span_matches(out, documents)
     if table == "periods":
         out = with_period_checks(out)
+    if table == "inspections":
+        out = with_inspection_checks(out)
+    if table == "ratings":
+        out = with_judgement_checks(out, inspections)
     return out
 
 
 def validation_frames(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """:func:`validation_frame` for every table of ``tables`` (documents joined for spans)."""
-    documents = tables.get("documents")
+    """:func:`validation_frame` for every table of ``tables`` (documents joined for spans,
+    inspections for the judgement checks of ratings)."""
+    documents, inspections = tables.get("documents"), tables.get("inspections")
     return {
-        name: validation_frame(name, frame, documents) for name, frame in tables.items()
+        name: validation_frame(name, frame, documents, inspections) for name, frame in tables.items()
     }
 
 
@@ -226,7 +295,7 @@ def expected_pandas_dtypes(table: str) -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _expected_pandas_dtypes(table: str) -> tuple[tuple[str, str], ...]:
-    sample = validation_frame(table, empty_frame(table), empty_frame("documents"))
+    sample = validation_frame(table, empty_frame(table), empty_frame("documents"), empty_frame("inspections"))
     dtypes = to_pandas(sample).dtypes
     return tuple((name, str(dtypes[name])) for name in SCHEMAS[table].names)
 

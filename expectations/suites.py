@@ -291,6 +291,58 @@ def _document_expectations() -> list[ExpectationSpec]:
     ]
 
 
+def _inspection_expectations() -> list[ExpectationSpec]:
+    return [
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": frames.INSPECTION_DATES_ORDERED, "value_set": [True]},
+            CRITICAL,
+            "inspection_dates_ordered",
+            "an inspection's start date is not after its end date (both read from one 'Inspection dates' line)",
+        ),
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": frames.PUBLISHED_AFTER_END, "value_set": [True]},
+            WARNING,
+            "inspection_published_after_end",
+            "a report is published on or after the last day of its inspection",
+        ),
+        ExpectationSpec(
+            "ExpectColumnValuesToNotBeNull",
+            {"column": "gss_code"},
+            WARNING,
+            "inspection_council_resolves",
+            "each report's council resolves to a GSS code (a trust or a pre-2021 council name may not)",
+        ),
+    ]
+
+
+def _judgement_expectations() -> list[ExpectationSpec]:
+    return [
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": frames.JUDGEMENT_UNIQUE, "value_set": [True]},
+            CRITICAL,
+            "judgement_one_grade_per_area",
+            "one judgement-table grade per area per report",
+        ),
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": frames.GRADE_FITS_FRAMEWORK, "value_set": [True]},
+            WARNING,
+            "judgement_grade_fits_framework",
+            "a judgement's grade is one its framework uses ('adequate' only before 2013, 'requires improvement' after)",
+        ),
+        ExpectationSpec(
+            "ExpectColumnValuesToBeInSet",
+            {"column": frames.RESTATED_AGREES, "value_set": [True]},
+            WARNING,
+            "judgement_restated_agrees",
+            "cross_reference: a judgement restated in the report's body equals the judgement table's grade",
+        ),
+    ]
+
+
 def suite_spec(table: str, reference_year: int) -> SuiteSpec:
     """The suite of ``table``; ``reference_year`` bounds plausible period years."""
     if table not in frames.VALIDATED_TABLES:
@@ -306,6 +358,10 @@ def suite_spec(table: str, reference_year: int) -> SuiteSpec:
         specs += _figure_expectations()
     if table == "periods":
         specs += _period_expectations(reference_year)
+    if table == "inspections":
+        specs += _inspection_expectations()
+    if table == "ratings":
+        specs += _judgement_expectations()
     return SuiteSpec(name=suite_name(table), table=table, expectations=tuple(specs))
 
 

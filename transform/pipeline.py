@@ -10,16 +10,17 @@ from transform.claims import build_claims
 from transform.figure_context import add_figure_context
 from transform.figures import extract_figures
 from transform.groups import extract_groups
+from transform.inspections import extract_inspections, merge_judgements
 from transform.periods import extract_periods, periods_in_shadow
 from transform.ratings import extract_ratings
 from transform.sentences import sentences_frame
 from transform.shadow import shadow_frame
 
-OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "claims", "checks")
+OUTPUT_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "inspections", "claims", "checks")
 
 
 def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Sentences, figures, periods, authority and group mentions, ratings, claims and consistency
+    """Sentences, figures, periods, authority and group mentions, ratings, inspections, claims and consistency
     checks of documents with status ok (checks within the batch; the flow recomputes them over
     the whole warehouse with :func:`recompute_checks` so checks across documents are complete).
 
@@ -35,6 +36,8 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     groups = extract_groups(shadow, breaks, documents, sentences, authorities)
     figures = add_figure_context(figures, shadow, sentences, authorities, groups, periods)
     ratings = extract_ratings(shadow, breaks, documents, sentences, authorities, periods)
+    inspections, judgements = extract_inspections(documents, authorities)
+    ratings = merge_judgements(ratings, judgements, sentences, breaks)
     figures = figures.drop([c for c in ("s", "e") if c in figures.columns])
     claims = build_claims(figures, sentences, documents)
     checks = compute_checks(figures, claims, periods, sentences, documents)
@@ -45,6 +48,7 @@ def transform_documents(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "authority_mentions": authorities,
         "group_mentions": groups,
         "ratings": ratings,
+        "inspections": inspections,
         "claims": claims,
         "checks": checks,
     }

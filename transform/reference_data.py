@@ -28,6 +28,12 @@ class Vocabularies(BaseModel):
     verdict: tuple[str, ...]
     claim_kind: tuple[str, ...]
     document_status: tuple[str, ...]
+    judgement_area: tuple[str, ...]
+    judgement_source: tuple[str, ...]
+    inspection_framework: tuple[str, ...]
+    inspection_report_type: tuple[str, ...]
+    inspection_type: tuple[str, ...]
+    publication_source: tuple[str, ...]
 
 
 def load_yaml(name: str) -> Any:

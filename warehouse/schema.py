@@ -109,6 +109,40 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("when", STR, True),
         ("rule_id", STR, False),
         ("sentence_id", STR, True),
+        # Judgements of inspection reports (transform/inspections.py; contract v2): the area judged,
+        # the report (inspections.inspection_id), whether the row is the report's judgement ('table')
+        # or a restatement of it in the body ('restated'), and the area's label as printed.
+        ("judgement_area", STR, True),
+        ("inspection_id", STR, True),
+        ("judgement_source", STR, True),
+        ("judgement_label", STR, True),
+    ),
+    # One row per inspection report (contract v2); span = the title words that name the framework.
+    "inspections": _schema(
+        ("inspection_id", STR, False),
+        ("doc_id", STR, False),
+        ("authority", STR, True),
+        ("gss_code", STR, True),
+        ("framework", STR, False),
+        ("inspection_start", DATE, True),
+        ("inspection_end", DATE, True),
+        ("publication_date", DATE, True),
+        ("lead_inspector", STR, True),
+        ("report_type", STR, False),
+        ("inspection_type", STR, True),
+        ("publication_source", STR, True),
+        *SPAN,
+        ("rule_id", STR, False),
+        # evidence of each field: its span in documents.text
+        ("authority_start", INT, True),
+        ("authority_end", INT, True),
+        ("dates_start", INT, True),
+        ("dates_end", INT, True),
+        ("publication_start", INT, True),
+        ("publication_end", INT, True),
+        ("lead_inspector_start", INT, True),
+        ("lead_inspector_end", INT, True),
+        ("n_judgements", INT, False),
     ),
     # Claims (transform/claims.py): figures grouped into the statements they make.
     "claims": _schema(
@@ -197,6 +231,7 @@ CONTENT_TABLES = (
     "authority_mentions",
     "group_mentions",
     "ratings",
+    "inspections",
     "claims",
     "checks",
 )
@@ -213,6 +248,7 @@ ID_COLUMNS: dict[str, str | None] = {
     "authority_mentions": "mention_id",
     "group_mentions": "mention_id",
     "ratings": "rating_id",
+    "inspections": "inspection_id",
     "claims": "claim_id",
     "checks": "check_id",
     "runs": "run_id",
@@ -220,4 +256,4 @@ ID_COLUMNS: dict[str, str | None] = {
 }
 
 # Tables whose rows carry a span into documents.text.
-SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "claims")
+SPAN_TABLES = ("sentences", "figures", "periods", "authority_mentions", "group_mentions", "ratings", "inspections", "claims")

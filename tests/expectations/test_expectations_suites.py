@@ -66,7 +66,9 @@ def test_every_expectation_is_tagged() -> None:
 def test_document_anomalies_are_warnings_and_bounds_follow_reference_year() -> None:
     warnings = {e.rule for s in SPECS.values() for e in s.expectations if e.severity == WARNING}
     assert warnings == {"percent_level_range", "percent_decrease_range", "range_max_not_below_min",
-                        "period_year_plausible", "fiscal_years_consecutive", "consistency_claims_add_up"}
+                        "period_year_plausible", "fiscal_years_consecutive", "consistency_claims_add_up",
+                        "inspection_published_after_end", "inspection_council_resolves",
+                        "judgement_grade_fits_framework", "judgement_restated_agrees"}
     periods = suite_specs(2030)["periods"].expectations
     years = [e for e in periods if e.rule == "period_year_plausible"]
     assert {(e.kwargs["min_value"], e.kwargs["max_value"]) for e in years} == {(1900, 2040)}

@@ -82,8 +82,13 @@ def test_valid_tables_pass_everything(outcomes: dict[str, ValidationOutcome]) ->
 def test_document_anomalies_are_warnings_only(outcomes: dict[str, ValidationOutcome]) -> None:
     outcome = outcomes["warnings"]
     assert outcome.success_critical and outcome.n_failed_critical == 0
-    assert outcome.n_failed_warning == 3  # the third: a claim that does not add up (consistency)
+    # the third: a claim that does not add up (consistency); then four about inspection reports
+    assert outcome.n_failed_warning == 7
     assert failed_ids(outcome, "figures", "percent_level_range") == {"f-140"}
+    assert failed_ids(outcome, "ratings", "judgement_restated_agrees") == {"r-j3"}
+    assert failed_ids(outcome, "ratings", "judgement_grade_fits_framework") == {"r-j4"}
+    assert failed_ids(outcome, "inspections", "inspection_published_after_end") == {"ins-2"}
+    assert failed_ids(outcome, "inspections", "inspection_council_resolves") == {"ins-2"}
     (row,) = failures(outcome, "figures", "percent_level_range").iter_rows(named=True)
     assert row["severity"] == "warning" and row["unexpected_count"] == 1
     assert json.loads(row["details"])["partial_unexpected"] == [140.0]
@@ -98,6 +103,8 @@ def test_document_anomalies_are_warnings_only(outcomes: dict[str, ValidationOutc
         ("figures", "vocabulary", "f-unit"),
         ("periods", "period_dates_ordered", "p-reversed"),
         ("documents", "quarantine_has_reason", "doc-q"),
+        ("ratings", "judgement_one_grade_per_area", "r-jdup"),
+        ("inspections", "inspection_dates_ordered", "ins-rev"),
     ],
 )
 def test_pipeline_bugs_are_critical(
@@ -112,7 +119,7 @@ def test_pipeline_bugs_are_critical(
 
 def test_critical_run_counts_and_vocabulary_details(outcomes: dict[str, ValidationOutcome]) -> None:
     outcome = outcomes["critical"]
-    assert outcome.n_failed_critical == 5 and outcome.n_failed_warning == 0
+    assert outcome.n_failed_critical == 7 and outcome.n_failed_warning == 0
     (unit,) = failures(outcome, "figures", "vocabulary").iter_rows(named=True)
     assert unit["column"] == "unit"
     assert json.loads(unit["details"])["partial_unexpected"] == ["furlongs"]
@@ -122,7 +129,7 @@ def test_critical_run_counts_and_vocabulary_details(outcomes: dict[str, Validati
 
 def test_empty_tables_validate(outcomes: dict[str, ValidationOutcome]) -> None:
     results = outcomes["critical"].results
-    empty = ["source_files", "sentences", "authority_mentions", "ratings", "checks"]
+    empty = ["source_files", "sentences", "authority_mentions", "checks"]
     rows = results.filter(pl.col("table").is_in(empty))
     assert rows.height > 0 and rows["success"].all()
 

@@ -79,7 +79,10 @@ def valid_tables() -> dict[str, pl.DataFrame]:
         "ratings": table("ratings", [
             {"rating_id": "r-1", **span("it was rated good."), "authority": "Calderdale",
              "rating": "good", "rule_id": "r-test"},
+            judgement("r-j1", "overall_effectiveness", "good", "table"),
+            judgement("r-j2", "overall_effectiveness", "good", "restated"),
         ]),
+        "inspections": table("inspections", [inspection("ins-1")]),
         "claims": table("claims", [
             {"claim_id": "k-1", **span("35%"), "kind": "change", "figure_ids": ["f-pct"],
              "main_figure_id": "f-pct", "change_figure_id": "f-pct", "unit": "percent", "direction": "increase"},
@@ -89,6 +92,21 @@ def valid_tables() -> dict[str, pl.DataFrame]:
              "verdict": "pass", "computed": 35.0, "explanation": "a share within 0..100"},
         ]),
     }
+
+
+def judgement(rating_id: str, area: str, rating: str, source: str, inspection_id: str = "ins-1") -> dict[str, Any]:
+    """A ratings row that is a judgement of inspection ``inspection_id``."""
+    return {"rating_id": rating_id, **span("rated good"), "authority": "Calderdale", "gss_code": "E08000033",
+            "rating": rating, "rule_id": "r-test", "judgement_area": area, "inspection_id": inspection_id,
+            "judgement_source": source}
+
+
+def inspection(inspection_id: str, **extra: Any) -> dict[str, Any]:
+    """An inspections row (an ILACS report of Calderdale, January 2021)."""
+    return {"inspection_id": inspection_id, **span("Calderdale"), "authority": "Calderdale", "gss_code": "E08000033",
+            "framework": "ilacs_standard", "inspection_start": dt.date(2021, 1, 4), "inspection_end": dt.date(2021, 1, 15),
+            "publication_date": dt.date(2021, 3, 1), "report_type": "inspection", "inspection_type": "standard",
+            "publication_source": "text", "rule_id": "r-test", "n_judgements": 1, **extra}
 
 
 def with_rows(tables: dict[str, pl.DataFrame], name: str, rows: list[dict[str, Any]]) -> None:
@@ -106,6 +124,13 @@ def warning_tables() -> dict[str, pl.DataFrame]:
          "verdict": "fail", "computed": 20.0, "tolerance": "0.5 points", "explanation": "a claim that does not add up"},
         {"check_id": "c-unv", "kind": "derived_ratio", "doc_ids": [DOC_ID], "figure_ids": ["f-pct"],
          "verdict": "unverifiable", "explanation": "a number is missing"},
+    ])
+    with_rows(tables, "ratings", [
+        judgement("r-j3", "overall_effectiveness", "inadequate", "restated"),  # the body contradicts the table
+        judgement("r-j4", "help_and_protection", "adequate", "table"),  # not an ILACS grade
+    ])
+    with_rows(tables, "inspections", [
+        inspection("ins-2", publication_date=dt.date(2021, 1, 10), gss_code=None),  # published mid-inspection; no GSS code
     ])
     return tables
 
@@ -128,5 +153,12 @@ def critical_tables() -> dict[str, pl.DataFrame]:
     with_rows(tables, "periods", [
         period("p-reversed", "2015/16",
                start_date=dt.date(2016, 4, 1), end_date=dt.date(2015, 3, 31)),
+    ])
+    with_rows(tables, "ratings", [
+        judgement("r-jdup", "overall_effectiveness", "good", "table"),
+        judgement("r-jdup2", "overall_effectiveness", "good", "table"),  # two table grades for one area
+    ])
+    with_rows(tables, "inspections", [
+        inspection("ins-rev", inspection_start=dt.date(2021, 2, 1)),  # starts after it ends
     ])
     return tables

@@ -120,6 +120,24 @@ def document_batch(
                 "sentence_id": sentence,
             }
         )
+        rows["inspections"].append(
+            {
+                "inspection_id": f"{doc}-i{gen}",
+                **span,
+                "authority": "Kent",
+                "gss_code": "E10000016",
+                "framework": "ilacs_standard",
+                "inspection_start": dt.date(2020 + gen, 1, 6),
+                "inspection_end": dt.date(2020 + gen, 1, 17),
+                "publication_date": None,
+                "lead_inspector": None,
+                "report_type": "inspection",
+                "inspection_type": "standard",
+                "publication_source": None,
+                "rule_id": "inspection.title",
+                "n_judgements": gen,
+            }
+        )
         rows["claims"].append(
             {
                 "claim_id": f"{doc}-k{gen}",
