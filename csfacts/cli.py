@@ -129,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
     ins.add_argument("--out", metavar="DIR", help="output folder (default: DATA_DIR/reports/inspections)")
     ins.add_argument("--reference", metavar="CSV", help="compare with this CSV (the ILACS scrape tool's columns) field by field")
+    ins.add_argument("--gold", metavar="DIR", help="score the judgements and report fields against an annotated sample (gold/ofsted-judgements)")
     ins.add_argument("--review", metavar="YAML", help="with --reference: a reader's judgement of disagreements (file: {field: text}) shown in agreement.md")
     ev.add_argument("gold", metavar="GOLD_DIR", help="folder holding figures.jsonl, periods.jsonl, authorities.jsonl, ratings.jsonl")
     ev.add_argument("--docs", metavar="DIR", help="extract and transform the documents in DIR in-process instead of reading the warehouse")
@@ -190,6 +191,7 @@ def format_summary(s: dict) -> str:
         f"  report: {s['report_path']}",
         f"  data docs: {s['data_docs_path']}",
         f"  findings (failed consistency checks): {s.get('findings_path')}",
+        *([f"  inspections (latest judgements by council): {s['inspections_page']}"] if s.get("rows", {}).get("inspections") else []),
         "  seconds: " + ", ".join(f"{k}={v}" for k, v in s["stage_seconds"].items()),
     ]
     return "\n".join(lines)
@@ -319,6 +321,8 @@ def cmd_inspections(args: argparse.Namespace) -> int:
     """Write the latest-judgements page and the inspection exports; with --reference, the agreement."""
     from pathlib import Path
 
+    import polars as pl
+
     from flows.inspection_reports import TABLES, write_inspection_reports
 
     root = data_dir_from_env(args.data_dir)
@@ -351,6 +355,18 @@ def cmd_inspections(args: argparse.Namespace) -> int:
         for r in totals.iter_rows(named=True):
             pct = "-" if r["agreement_pct"] is None else f"{r['agreement_pct']:.1f}%"
             print(f"  {r['field']:<30} {r['agree']:>4}/{r['compared']:<4} {pct:>7}   not read by the reference: {r['not_read']}")
+    if args.gold:
+        from csfacts.inspection_agreement import score_gold
+
+        scored = score_gold(Path(args.gold), tables["inspections"], tables["ratings"], tables["documents"])
+        judged = scored.filter(~pl.col("item").is_in(["framework", "inspection_start", "inspection_end", "publication_date"]))
+        fields = scored.filter(pl.col("item").is_in(["framework", "inspection_start", "inspection_end", "publication_date"]))
+        print(f"\nagainst {args.gold} ({scored['file'].n_unique()} annotated reports): judgements {judged['right'].sum()}/{judged.height} right, "
+              f"report fields {fields['right'].sum()}/{fields.height} right")
+        for r in scored.filter(~pl.col("right")).iter_rows(named=True):
+            print(f"  wrong: {r['file']} {r['item']}: annotated {r['gold']}, csfacts {r['csfacts']}")
+        paths["gold_csv"] = out / "gold.csv"
+        scored.write_csv(paths["gold_csv"])
     for name, path in paths.items():
         print(f"{name:<14} {path}")
     return EXIT_OK

@@ -9,6 +9,8 @@ the page they are on. Pure: frames in, frames out.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from transform.authorities import gazetteer, name_key
@@ -60,9 +62,10 @@ def compare(export: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
 
 
 def summary(compared: pl.DataFrame) -> pl.DataFrame:
-    """Per field: compared (the reference holds a value), agree, disagree, missing, not_read, agreement %."""
+    """Per field: compared (the reference holds a value and csfacts has the report), agree, disagree,
+    missing (no csfacts inspection row for the file: listed with the reason), not_read, agreement %."""
     counts = compared.group_by("field").agg(
-        compared=(pl.col("status") != "not_read").sum(),
+        compared=pl.col("status").is_in(["agree", "disagree"]).sum(),
         agree=(pl.col("status") == "agree").sum(),
         disagree=(pl.col("status") == "disagree").sum(),
         missing=(pl.col("status") == "missing").sum(),
@@ -123,3 +126,40 @@ def with_pages(frame: pl.DataFrame, documents: pl.DataFrame, offset: str) -> pl.
     found = has.join_asof(pages, left_on=offset, right_on="_ps", by="doc_id", strategy="backward", check_sortedness=False)
     rest = keyed.filter(pl.col(offset).is_null()).with_columns(page=pl.lit(None, pl.Int64))
     return pl.concat([found.drop("_ps"), rest], how="diagonal_relaxed").sort("_row").drop("_row")
+
+
+def score_gold(gold_dir: Path, inspections: pl.DataFrame, ratings: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """csfacts' judgements of the reports annotated in `gold_dir` (judgements.jsonl: file, area, label,
+    rating, start, end of the grade word; reports.jsonl: file, framework, dates) against the annotation.
+
+    One row per annotated item: `item` (an area, or a report field), gold and csfacts values, `right`.
+    A judgement is right when csfacts has a table judgement of that area (and label) ending where the
+    gold grade word ends, with the same rating.
+    """
+    names = documents.select("doc_id", file="source_name")
+    gold_j = pl.read_ndjson(gold_dir / "judgements.jsonl", schema={
+        "file": pl.String, "area": pl.String, "label": pl.String, "rating": pl.String, "start": pl.Int64, "end": pl.Int64,
+    })
+    table = ratings.filter(pl.col("judgement_source") == "table").join(names, on="doc_id").select(
+        "file", area="judgement_area", _label=pl.col("judgement_label").str.to_lowercase(), end="end", csfacts="rating"
+    )
+    label_ok = pl.col("label").is_null() | pl.col("_label").fill_null("").str.starts_with(pl.col("label").fill_null(""))
+    j = (
+        gold_j.join(table, on=["file", "area", "end"], how="left")
+        .filter(label_ok | pl.col("csfacts").is_null())
+        .unique(["file", "area", "label", "end"], keep="first")
+        .select("file", item=pl.col("area") + pl.when(pl.col("label").is_not_null()).then(":" + pl.col("label")).otherwise(pl.lit("")),
+                gold="rating", csfacts="csfacts")
+    )
+    gold_r = pl.read_ndjson(gold_dir / "reports.jsonl", infer_schema_length=None).with_columns(pl.all().cast(pl.String))
+    ours = inspections.join(names, on="doc_id").with_columns(
+        pl.col("inspection_start", "inspection_end").cast(pl.String),
+        publication_date=pl.when(pl.col("publication_source") == "text").then(pl.col("publication_date").cast(pl.String)),
+    )
+    fields = [c for c in ("framework", "inspection_start", "inspection_end", "publication_date") if c in gold_r.columns]
+    r = (
+        gold_r.select("file", *fields).unpivot(index="file", variable_name="item", value_name="gold")
+        .join(ours.select("file", *fields).unpivot(index="file", variable_name="item", value_name="csfacts"), on=["file", "item"], how="left")
+    )
+    both = pl.concat([j, r])
+    return both.with_columns(right=pl.col("gold").eq_missing(pl.col("csfacts"))).sort("file", "item")

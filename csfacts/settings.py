@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 DATA_DIR_ENV = "CSFACTS_DATA_DIR"
 DEFAULT_DATA_DIR = Path("data")

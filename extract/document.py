@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from csfacts.settings import SUPPORTED_SUFFIXES
 from extract.decode import decode_text
-from extract.errors import ExtractionError, HtmlNoTextError, PdfNoTextLayerError
+from extract.errors import ExtractionError, HtmlNoTextError, PdfCorruptError, PdfNoTextLayerError
 from extract.html_text import TRAFILATURA, decode_html, html_main_text
 from extract.pdf_text import PYPDF, pdf_to_text
 from warehouse.schema import SCHEMAS
@@ -78,6 +78,9 @@ def _read_html(data: bytes) -> _Read:
 
 
 def _read_pdf(data: bytes) -> _Read:
+    head = data[:1024].lstrip().lower()
+    if b"%pdf" not in head and head.startswith((b"<!doctype html", b"<html")):
+        raise PdfCorruptError("the file holds an HTML page, not a PDF (a web page saved under a .pdf name)")
     text, page_starts = pdf_to_text(data)
     return text, None, PYPDF, page_starts
 

@@ -57,7 +57,8 @@ def agreement_markdown(totals: pl.DataFrame, detail: pl.DataFrame, reference: Pa
     lines = [
         f"# Agreement with {reference.name}",
         "",
-        "Fields the reference could not read (`data_unreadable`, empty) are counted as not_read and not compared.",
+        "Fields the reference could not read (`data_unreadable`, empty) are counted as not_read and not compared; "
+        "files csfacts holds no inspection row for are counted as missing and listed below with the reason.",
         "",
         "| field | compared | agree | disagree | missing | not_read | agreement % |",
         "|---|---|---|---|---|---|---|",

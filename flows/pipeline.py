@@ -43,6 +43,7 @@ class RunSummary:
     data_docs_path: str | None
     warehouse_path: str
     findings_path: str | None = None
+    inspections_page: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -211,6 +212,11 @@ def _validate_record_publish(
     state["validation_results"] = pl.concat([current["validation_results"], results], how="vertical_relaxed")
     load_state(str(root), state, published)
     timings["load"] = time.perf_counter() - t
+    page = reports_dir / "inspections" / "inspections.html"
+    if published:  # the latest-judgements page and exports follow the published warehouse
+        from flows.inspection_reports import write_inspection_reports
+
+        page = write_inspection_reports(content, reports_dir / "inspections")[0]["page"]
     return RunSummary(
         run_id=run_id,
         outcome=outcome,
@@ -231,6 +237,7 @@ def _validate_record_publish(
         data_docs_path=v["data_docs_index"],
         warehouse_path=str(root / "warehouse"),
         findings_path=str(findings),
+        inspections_page=str(page) if page.exists() else None,
         stage_seconds={k: round(x, 3) for k, x in timings.items()},
     )
 

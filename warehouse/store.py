@@ -230,6 +230,10 @@ def _read_version_table(version_dir: Path, table: str) -> pl.DataFrame:
     if not any(table_dir.rglob("*.parquet")):
         return empty_frame(table)
     frame = pl.read_parquet(table_dir / "**/*.parquet", hive_partitioning=True)
+    # a version written under an older contract lacks the nullable columns added since: they read as null
+    added = [f for f in table_schema(table) if f.nullable and f.name not in frame.columns]
+    if added:
+        frame = frame.with_columns(pl.lit(None).alias(f.name) for f in added)
     return conform_frame(table, frame)
 
 

@@ -69,6 +69,7 @@ def test_pdf_document() -> None:
         ("locked.pdf", make_pdf(owner_password="o", user_password="u"), "PDF is encrypted"),
         ("scan.pdf", make_pdf(["", ""]), "PDF has no text layer (scanned image?)"),
         ("nav.html", (CASES / "no_main_text.html").read_bytes(), "HTML page has no main text"),
+        ("saved.pdf", (CASES / "no_main_text.html").read_bytes(), "the file holds an HTML page, not a PDF"),
     ],
 )
 def test_bad_input_is_quarantined_with_reason(name: str, data: bytes, reason: str) -> None:

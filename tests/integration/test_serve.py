@@ -96,6 +96,13 @@ def test_inbox_to_warehouse_through_events(prefect_server, tmp_path):
         reason = read(data, "source_files").filter(pl.col("source_name") == "scan.pdf")["reason"][0]
         assert "PDF" in reason
         assert list((data / "quarantine").glob("*scan.pdf.reason.json"))
+        # the inspection summary is an inspection report: its row and the latest-judgements page follow the inbox
+        ins = read(data, "inspections").join(docs.select("doc_id", "source_name"), on="doc_id")
+        row = ins.filter(pl.col("source_name") == txt.name).row(0, named=True)
+        assert (row["authority"], row["gss_code"], str(row["inspection_start"])) == ("Kingston upon Thames", "E09000021", "2017-11-06")
+        page = wait_for(lambda: (lambda p: p if p.exists() and "Kingston upon Thames" in p.read_text() else None)(
+            data / "reports" / "inspections" / "inspections.html"), 60, "the latest-judgements page")
+        assert "good" in page.read_text()
 
         def events():
             r = httpx.post(f"{prefect_server}/events/filter", json={"filter": {"event": {"prefix": ["csfacts."]}}, "limit": 50}, timeout=10)

@@ -188,3 +188,18 @@ def test_table_missing_from_the_current_version_reads_empty_and_is_written_empty
     assert read_table(data_dir, "ratings").height == 0
     second = stage_version(data_dir, {"documents": tables["documents"]})
     assert (second.path / "ratings" / PART_FILENAME).is_file()
+
+
+def test_columns_added_to_a_table_since_a_version_was_written_read_as_null(
+    data_dir: Path, tables: dict[str, pl.DataFrame]
+) -> None:
+    """A version written under contract v1 has ratings without the judgement columns of v2."""
+    first = stage_version(data_dir, tables)
+    publish(data_dir, first)
+    part = _part(first.path, "ratings")
+    old = pl.read_parquet(part).drop("judgement_area", "inspection_id", "judgement_source", "judgement_label")
+    part.unlink()  # a hard link shared with nothing else here; write the older file in its place
+    old.write_parquet(part)
+    got = read_table(data_dir, "ratings")
+    assert got.columns == SCHEMAS["ratings"].names and got.height == tables["ratings"].height
+    assert got["judgement_area"].null_count() == got.height
