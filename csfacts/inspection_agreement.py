@@ -134,7 +134,8 @@ def score_gold(gold_dir: Path, inspections: pl.DataFrame, ratings: pl.DataFrame,
 
     One row per annotated item: `item` (an area, or a report field), gold and csfacts values, `right`.
     A judgement is right when csfacts has a table judgement of that area (and label) ending where the
-    gold grade word ends, with the same rating.
+    gold grade word ends, with the same rating; a table judgement of an annotated report that the
+    annotation lacks is an extra row (item '<area> (extra)'), never right.
     """
     names = documents.select("doc_id", file="source_name")
     gold_j = pl.read_ndjson(gold_dir / "judgements.jsonl", schema={
@@ -161,5 +162,11 @@ def score_gold(gold_dir: Path, inspections: pl.DataFrame, ratings: pl.DataFrame,
         gold_r.select("file", *fields).unpivot(index="file", variable_name="item", value_name="gold")
         .join(ours.select("file", *fields).unpivot(index="file", variable_name="item", value_name="csfacts"), on=["file", "item"], how="left")
     )
-    both = pl.concat([j, r])
+    # table judgements csfacts made in an annotated report that the annotation does not hold
+    extra = (
+        table.join(gold_j.select("file").unique(), on="file", how="semi")
+        .join(gold_j.select("file", "area", "end"), on=["file", "area", "end"], how="anti")
+        .select("file", item=pl.col("area") + pl.lit(" (extra)"), gold=pl.lit(None, pl.String), csfacts="csfacts")
+    )
+    both = pl.concat([j, r, extra])
     return both.with_columns(right=pl.col("gold").eq_missing(pl.col("csfacts"))).sort("file", "item")

@@ -63,9 +63,16 @@ def agreement_markdown(totals: pl.DataFrame, detail: pl.DataFrame, reference: Pa
         "| field | compared | agree | disagree | missing | not_read | agreement % |",
         "|---|---|---|---|---|---|---|",
     ]
+    right = _reviewed_right(detail, reviewed)
+    lines[-2] = lines[-2].rstrip() + " csfacts right where they disagree (reviewed) | agreement or csfacts right % |"
+    lines[-1] = lines[-1] + "---|---|"
     for r in totals.iter_rows(named=True):
         pct = "" if r["agreement_pct"] is None else f"{r['agreement_pct']:.1f}"
-        lines.append(f"| {r['field']} | {r['compared']} | {r['agree']} | {r['disagree']} | {r['missing']} | {r['not_read']} | {pct} |")
+        n_right = right.get(r["field"], 0)
+        both = "" if not r["compared"] else f"{100 * (r['agree'] + n_right) / r['compared']:.1f}"
+        lines.append(
+            f"| {r['field']} | {r['compared']} | {r['agree']} | {r['disagree']} | {r['missing']} | {r['not_read']} | {pct} | {n_right} | {both} |"
+        )
     lines += [
         "",
         "## Disagreements",
@@ -78,6 +85,16 @@ def agreement_markdown(totals: pl.DataFrame, detail: pl.DataFrame, reference: Pa
         note = str((reviewed.get(r["file"]) or {}).get(r["field"], "")).replace("|", "/")
         lines.append(f"| {r['file']} | {r['field']} | {r['reference']} | {r['csfacts'] or '–'} | {r['page'] or ''} | {words} | {note} |")
     return "\n".join(lines) + "\n"
+
+
+def _reviewed_right(detail: pl.DataFrame, reviewed: dict) -> dict[str, int]:
+    """Per field: disagreements a reader judged in csfacts' favour (a review text starting 'csfacts right')."""
+    counts: dict[str, int] = {}
+    for r in detail.filter(pl.col("status") == "disagree").iter_rows(named=True):
+        note = str((reviewed.get(r["file"]) or {}).get(r["field"], ""))
+        if note.lower().startswith("csfacts right"):
+            counts[r["field"]] = counts.get(r["field"], 0) + 1
+    return counts
 
 
 def _csv(frame: pl.DataFrame) -> str:

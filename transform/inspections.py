@@ -14,7 +14,8 @@ of a judgement table matter:
   council the report names most often;
 - judgements: a grade word right after an area's label. The first judgement of an area is the
   report's (`judgement_source` 'table'); later ones restate it ('restated': the body's section
-  headings), for the check that the two agree.
+  headings), for the check that the two agree; those listed in the report's account of the previous
+  inspection are that inspection's ('previous', no inspection_id).
 Judgement rows become `ratings` rows (:func:`merge_judgements`) with `judgement_area` and
 `inspection_id`; a generic rating row whose rating word lies inside a judgement is replaced by it.
 """
@@ -236,16 +237,32 @@ def extract_inspections(documents: pl.DataFrame, authorities: pl.DataFrame) -> t
         .then(pl.col("overall_area"))
         .otherwise(pl.col("judgement_area"))
     )
+    # judgements listed in the account of the previous inspection are that inspection's
+    texts_all = _texts(documents).rename({"shadow": "_doc"})
+    window_from = (pl.col("s") - ref["previous_window"]).clip(0)
+    j = (
+        j.join(texts_all, on="doc_id", how="left")
+        .with_columns(
+            _previous=pl.col("_doc")
+            .str.slice(window_from, pl.col("s") - window_from)
+            .str.contains("(?:" + ref["previous_cue"] + r")[^\n]*(?:\n[^\S\n]*\S[^\n]*)*$")
+        )
+        .drop("_doc")
+    )
     # an 'other' area is told apart by its label
     key = pl.when(pl.col("judgement_area") == "other").then(pl.col("judgement_label").str.to_lowercase()).otherwise(pl.lit(""))
+    first = pl.col("s") == pl.when(~pl.col("_previous")).then(pl.col("s")).min().over("doc_id", "judgement_area", key)
     j = j.with_columns(
-        judgement_source=pl.when(pl.col("s") == pl.col("s").min().over("doc_id", "judgement_area", key))
+        judgement_source=pl.when(pl.col("_previous"))
+        .then(pl.lit("previous"))
+        .when(first)
         .then(pl.lit("table"))
-        .otherwise(pl.lit("restated"))
-    )
-    texts = _texts(documents).rename({"shadow": "_doc"})
+        .otherwise(pl.lit("restated")),
+        inspection_id=pl.when(pl.col("_previous")).then(pl.lit(None, pl.String)).otherwise(pl.col("inspection_id")),
+        when=pl.when(pl.col("_previous")).then(pl.lit(None, pl.String)).otherwise(pl.col("when")),
+    ).drop("_previous")
     judgements = (
-        j.join(texts, on="doc_id", how="left")
+        j.join(texts_all, on="doc_id", how="left")
         .with_columns(start=pl.col("m_start").fill_null(pl.col("s")), end=pl.col("e"), word_start="s", word_end="e")
         .with_columns(text=pl.col("_doc").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
         .with_columns(
