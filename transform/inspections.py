@@ -266,7 +266,7 @@ def extract_inspections(documents: pl.DataFrame, authorities: pl.DataFrame) -> t
         .with_columns(start=pl.col("m_start").fill_null(pl.col("s")), end=pl.col("e"), word_start="s", word_end="e")
         .with_columns(text=pl.col("_doc").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
         .with_columns(
-            rating_id=pl.col("inspection_id") + pl.lit("-J") + pl.col("word_start").cast(pl.String).str.zfill(7),
+            rating_id=pl.col("doc_id").str.slice(0, 16) + pl.lit("-J") + pl.col("word_start").cast(pl.String).str.zfill(7),
         )
         .select(JUDGEMENT_COLUMNS)
     )

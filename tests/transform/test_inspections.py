@@ -193,11 +193,11 @@ def test_judgements_of_the_previous_inspection_are_not_restatements():
         "Wigan\nRe-inspection of services for children in need of help and\nprotection, children looked after and care leavers\n"
         "Inspection dates: 1 May 2017 to 12 May 2017\nChildren’s services in Wigan are good\n"
         "1. Children who need help and protection Good\n\n"
-        "Previous Ofsted inspections\nThe last inspection report for the local authority’s children’s services was\n"
+        "Previous Ofsted inspections\nThe previous single inspection of the local authority’s children’s services was\n"
         "published in July 2015. The judgements for the local authority were:\n"
         "Overall effectiveness: Inadequate\nChildren who need help and protection: Inadequate\n\n"
         "The experiences and progress of children who need help and protection: good\n"
     )
     r = _tables(text)["ratings"].filter(pl.col("judgement_area") == "help_and_protection").sort("start")
     assert r.select("judgement_source", "rating").rows() == [("table", "good"), ("previous", "inadequate"), ("restated", "good")]
-    assert r["inspection_id"].null_count() == 1
+    assert r["inspection_id"].null_count() == 1 and r["rating_id"].null_count() == 0 and r["rating_id"].n_unique() == 3
