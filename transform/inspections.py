@@ -10,8 +10,8 @@ of a judgement table matter:
   lead inspector: in the whole report, since SIF reports name the team at the end); span = evidence;
   a report that prints no publication date takes it from a file name ending in an ISO date
   (`publication_source` 'file_name', no span);
-- its council: the first council named in the title block (before the inspection dates), else the
-  council the report names most often;
+- its council: the council named nearest the title (in it or after it before the dates, else the
+  nearest before it), else the council the report names most often;
 - judgements: a grade word right after an area's label. The first judgement of an area is the
   report's (`judgement_source` 'table'); later ones restate it ('restated': the body's section
   headings), for the check that the two agree; those listed in the report's account of the previous
@@ -128,18 +128,23 @@ def _title_lines(documents: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame
 
 
 def _council(reports: pl.DataFrame, authorities: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """The council of each report: first named in its title block (a mention, else a line that is only a
+    """The council of each report: the one named nearest its title (a mention, or a line that is only a
     council's name), else the one it names most often."""
     named = pl.concat(
         [authorities.select("doc_id", "canonical", "gss_code", a_start="start", a_end="end"), _title_lines(documents, reports)]
     )
     a = named.join(
-        reports.select("doc_id", "_title_end"), on="doc_id", how="inner"
+        reports.select("doc_id", "_title_end", _title_start="start"), on="doc_id", how="inner"
     )
+    # the council nearest the title: named in it or after it (before the dates), else the nearest before
+    # it (a letter's or a cover's address block may name another place first: Ofsted's own office)
+    after = pl.col("a_start") >= pl.col("_title_start")
     titled = (
         a.filter(pl.col("a_start") < pl.col("_title_end"))
-        .sort("doc_id", "a_start")
+        .with_columns(_rank=pl.when(after).then(pl.col("a_start")).otherwise(-pl.col("a_start") + (1 << 40)))
+        .sort("doc_id", "_rank")
         .unique("doc_id", keep="first", maintain_order=True)
+        .drop("_rank")
     )
     counts = a.group_by("doc_id", "canonical", "gss_code").agg(n=pl.len(), a_start=pl.col("a_start").min(), a_end=pl.col("a_end").min())
     most = counts.sort(["n", "a_start"], descending=[True, False]).unique("doc_id", keep="first", maintain_order=True)

@@ -201,3 +201,14 @@ def test_judgements_of_the_previous_inspection_are_not_restatements():
     r = _tables(text)["ratings"].filter(pl.col("judgement_area") == "help_and_protection").sort("start")
     assert r.select("judgement_source", "rating").rows() == [("table", "good"), ("previous", "inadequate"), ("restated", "good")]
     assert r["inspection_id"].null_count() == 1 and r["rating_id"].null_count() == 0 and r["rating_id"].n_unique() == 3
+
+
+def test_council_is_the_one_named_nearest_the_title_not_an_address_above_it():
+    text = (
+        "Ofsted\nPiccadilly Gate\nManchester\nM1 2WD\n\nWigan Metropolitan Borough Council\n"
+        "Inspection of children’s social care services\nInspection dates: 3 to 14 March 2025\n"
+        "Judgement Grade\nOverall effectiveness Good\n\nManchester and Wigan share a border.\n"
+    )
+    row = _tables(text)["inspections"].row(0, named=True)
+    assert (row["authority"], row["gss_code"]) == ("Wigan", "E08000010")
+    assert text[row["authority_start"]:row["authority_end"]].startswith("Wigan")
