@@ -72,6 +72,8 @@ def test_gold_corpora_get_the_verdicts_all_pairs_give(corpus, monkeypatch):
     from transform.pipeline import recompute_checks
 
     docs = SEEDS if corpus == "seeds" else ROOT / "samples" / corpus / "docs"
+    if not docs.is_dir():
+        pytest.skip(f"{docs} not present")
     tables, _ = tables_from_docs(docs)
     linear = tables["checks"].filter(pl.col("kind") == "cross_reference")
     monkeypatch.setattr(xr, "agreeing_pairs", _all_pairs_agreeing)
