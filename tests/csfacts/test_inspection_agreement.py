@@ -134,3 +134,24 @@ def test_reports_folder_with_agreement_and_review(tmp_path):
     assert "| help_and_protection_grade | 1 | 0 | 1 | 0 | 0 | 0.0 | 1 | 100.0 |" in md
     assert "csfacts right: the table says Inadequate" in md
     assert pl.read_parquet(paths["parquet"]).height == 2 and totals is not None
+
+
+def test_cli_writes_the_page_from_the_warehouse(tmp_path, capsys):
+    from csfacts.cli import main
+    from warehouse.store import publish, stage_version
+
+    from extract.document import documents_frame, extract_document
+
+    docs = documents_frame([
+        extract_document("1_bcp_2022-02-11.txt", REPORT_2022.encode()),
+        extract_document("2_wigan_2026-07-07.txt", REPORT_2026.encode()),
+    ])
+    t = transform_documents(docs)
+    data = tmp_path / "data"
+    publish(data, stage_version(data, {"documents": docs, "ratings": t["ratings"], "inspections": t["inspections"]}))
+    assert main(["inspections", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "2 inspection reports (ilacs_post_2026 1, ilacs_standard 1); 2 councils" in out
+    page = data / "reports" / "inspections" / "inspections.html"
+    assert page.is_file() and "Wigan" in page.read_text()
+    assert main(["inspections", "--data-dir", str(tmp_path / "none")]) == 1  # no warehouse: a clear error
