@@ -157,7 +157,7 @@ def _council(reports: pl.DataFrame, authorities: pl.DataFrame, documents: pl.Dat
 def _judgements(documents: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
     """Every judgement line of the reports: area, rating, label-and-grade span, grade-word span."""
     texts = _texts(documents).join(reports.select("doc_id"), on="doc_id", how="semi")
-    found = scan(texts, rules("judgements"))
+    found = scan(texts, rules("judgements"), match_start=True)
     if "label" not in found.columns:
         found = found.with_columns(pl.lit(None, pl.String).alias("label"))
     ref = reference()
@@ -170,28 +170,7 @@ def _judgements(documents: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
         rating=pl.col("match").str.to_lowercase().str.replace_all(r"\s+", " ").replace_strict(ref["grades"], default=None, return_dtype=pl.String),
         judgement_label=pl.col("label").str.replace_all(r"\s+", " ").str.strip_chars(),
     ).filter(pl.col("rating").is_not_null())
-    # the whole match (label and grade) is the evidence; re-scan bounds: the match starts where the rule's label does
-    starts = _match_starts(texts, found)
-    return found.join(starts, on=["doc_id", "rule_id", "s"], how="left")
-
-
-def _match_starts(texts: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """Start offset of each judgement's whole match (its label), keyed by (doc_id, rule_id, s of the grade)."""
-    compiled = {r.id: r.compiled() for r in rules("judgements")}
-    rows: dict[str, list] = {"doc_id": [], "rule_id": [], "s": [], "m_start": []}
-    wanted = found.select("doc_id", "rule_id").unique()
-    by_doc: dict[str, list[str]] = {}
-    for doc_id, rule_id in wanted.iter_rows():
-        by_doc.setdefault(doc_id, []).append(rule_id)
-    for doc_id, text in texts.filter(pl.col("doc_id").is_in(list(by_doc))).iter_rows():
-        for rule_id in by_doc[doc_id]:
-            for m in compiled[rule_id].finditer(text):
-                if m.start("span") >= 0:
-                    rows["doc_id"].append(doc_id)
-                    rows["rule_id"].append(rule_id)
-                    rows["s"].append(m.start("span"))
-                    rows["m_start"].append(m.start() + len(m.group()) - len(m.group().lstrip()))
-    return pl.DataFrame(rows, schema={"doc_id": pl.String, "rule_id": pl.String, "s": pl.Int64, "m_start": pl.Int64})
+    return found
 
 
 def extract_inspections(documents: pl.DataFrame, authorities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -268,7 +247,14 @@ def extract_inspections(documents: pl.DataFrame, authorities: pl.DataFrame) -> t
     ).drop("_previous")
     judgements = (
         j.join(texts_all, on="doc_id", how="left")
-        .with_columns(start=pl.col("m_start").fill_null(pl.col("s")), end=pl.col("e"), word_start="s", word_end="e")
+        # the whole match (label and grade) is the evidence, from the label's first character
+        .with_columns(
+            start=pl.col("ms") + pl.col("_doc").str.slice(pl.col("ms"), pl.col("s") - pl.col("ms")).str.len_chars()
+            - pl.col("_doc").str.slice(pl.col("ms"), pl.col("s") - pl.col("ms")).str.strip_chars_start().str.len_chars(),
+            end=pl.col("e"),
+            word_start="s",
+            word_end="e",
+        )
         .with_columns(text=pl.col("_doc").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
         .with_columns(
             rating_id=pl.col("doc_id").str.slice(0, 16) + pl.lit("-J") + pl.col("word_start").cast(pl.String).str.zfill(7),

@@ -15,9 +15,11 @@ from transform.rules import Rule
 SPAN_SCHEMA = {"doc_id": pl.String, "rule_id": pl.String, "priority": pl.Int64, "s": pl.Int64, "e": pl.Int64, "match": pl.String}
 
 
-def scan(shadow: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
-    """One row per regex match: doc_id, rule_id, priority, s, e (shadow offsets), match, and named groups."""
+def scan(shadow: pl.DataFrame, rules: Sequence[Rule], match_start: bool = False) -> pl.DataFrame:
+    """One row per regex match: doc_id, rule_id, priority, s, e (shadow offsets), match, and named groups;
+    with `match_start`, also `ms`: where the whole match starts (its context before the span)."""
     cols: dict[str, list] = {k: [] for k in SPAN_SCHEMA}
+    starts: list[int] = []
     groups: dict[str, list] = {}
     compiled = [(r, r.compiled()) for r in rules]
     for name in {g for _, p in compiled for g in p.groupindex if g != "span"}:
@@ -37,11 +39,13 @@ def scan(shadow: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
                 cols["s"].append(s)
                 cols["e"].append(e)
                 cols["match"].append(text[s:e])
+                starts.append(m.start())
                 gd = m.groupdict()
                 for g in groups:
                     groups[g].append(gd.get(g))
     schema = dict(SPAN_SCHEMA) | {g: pl.String for g in sorted(groups)}
-    return pl.DataFrame(cols | groups, schema=schema)
+    out = pl.DataFrame(cols | groups, schema=schema)
+    return out.with_columns(ms=pl.Series(starts, dtype=pl.Int64)) if match_start else out
 
 
 def drop_overlaps(spans: pl.DataFrame) -> pl.DataFrame:
