@@ -19,13 +19,13 @@ def _summary(proc):
     return json.loads(proc.stdout[proc.stdout.index("{"):])
 
 
-def test_reconcile_new_changed_deleted(tmp_path, prefect_home):
+def test_reconcile_new_changed_deleted(tmp_path, prefect_server):
     data = tmp_path / "data"
     inbox = data / "inbox"
     inbox.mkdir(parents=True)
     for name in ("kingston_ofsted_inspection_summary.txt", "calderdale_social_work_press_release.txt"):
         shutil.copy(SAMPLES / name, inbox / name)
-    env = {"PREFECT_API_URL": None}
+    env = {"PREFECT_API_URL": prefect_server}  # a running server: no temporary server per command
     first = _summary(run_cli("reconcile", "--data-dir", str(data), "--json", env=env))
     assert first["n_documents"] == 2 and first["published"]
 

@@ -37,8 +37,8 @@ def mixed_inbox(tmp_path_factory) -> Path:
     return inbox
 
 
-def test_bad_files_quarantined_and_run_goes_on(mixed_inbox, tmp_path, prefect_home):
-    proc = run_cli("run", str(mixed_inbox), "--data-dir", str(tmp_path), "--json", env={"PREFECT_API_URL": None})
+def test_bad_files_quarantined_and_run_goes_on(mixed_inbox, tmp_path, prefect_server):
+    proc = run_cli("run", str(mixed_inbox), "--data-dir", str(tmp_path), "--json", env={"PREFECT_API_URL": prefect_server})
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads(proc.stdout[proc.stdout.index("{"):])
     n_samples = len(list(SAMPLES.iterdir()))
@@ -55,11 +55,11 @@ def test_bad_files_quarantined_and_run_goes_on(mixed_inbox, tmp_path, prefect_ho
     assert set(docs["status"]) == {"ok", "quarantined"}
 
 
-def test_rerun_gives_identical_tables(tmp_path, prefect_home):
-    first = run_cli("run", str(SAMPLES), "--data-dir", str(tmp_path), env={"PREFECT_API_URL": None})
+def test_rerun_gives_identical_tables(tmp_path, prefect_server):
+    first = run_cli("run", str(SAMPLES), "--data-dir", str(tmp_path), env={"PREFECT_API_URL": prefect_server})
     assert first.returncode == 0, first.stderr[-3000:]
     before = _tables(tmp_path)
-    second = run_cli("run", str(SAMPLES), "--data-dir", str(tmp_path), env={"PREFECT_API_URL": None})
+    second = run_cli("run", str(SAMPLES), "--data-dir", str(tmp_path), env={"PREFECT_API_URL": prefect_server})
     assert second.returncode == 0, second.stderr[-3000:]
     after = _tables(tmp_path)
     assert before == after
