@@ -15,7 +15,8 @@ of a judgement table matter:
 - judgements: a grade word right after an area's label. The first judgement of an area is the
   report's (`judgement_source` 'table'); later ones restate it ('restated': the body's section
   headings), for the check that the two agree; those listed in the report's account of the previous
-  inspection are that inspection's ('previous', no inspection_id).
+  inspection, or told in prose ('when it was judged good in all areas'), are that inspection's
+  ('previous', no inspection_id).
 Judgement rows become `ratings` rows (:func:`merge_judgements`) with `judgement_area` and
 `inspection_id`; a generic rating row whose rating word lies inside a judgement is replaced by it.
 """
@@ -168,7 +169,7 @@ def _judgements(documents: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
     found = found.with_columns(
         judgement_area=pl.when(area == "by_label").then(by_label).otherwise(area),
         rating=pl.col("match").str.to_lowercase().str.replace_all(r"\s+", " ").replace_strict(ref["grades"], default=None, return_dtype=pl.String),
-        judgement_label=pl.col("label").str.replace_all(r"\s+", " ").str.strip_chars(),
+        judgement_label=pl.col("label").str.replace_all(r"\s+", " ").str.strip_chars().fill_null(_attr("judgements", "label")),
     ).filter(pl.col("rating").is_not_null())
     return found
 
@@ -230,6 +231,7 @@ def extract_inspections(documents: pl.DataFrame, authorities: pl.DataFrame) -> t
             _previous=pl.col("_doc")
             .str.slice(window_from, pl.col("s") - window_from)
             .str.contains("(?:" + ref["previous_cue"] + r")[^\n]*(?:\n[^\S\n]*\S[^\n]*)*$")
+            | (_attr("judgements", "source") == "previous").fill_null(False)
         )
         .drop("_doc")
     )
