@@ -282,7 +282,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Score the warehouse (or --docs, in-process) against gold; print overall and per-rule numbers."""
     from pathlib import Path
 
-    from csfacts.eval_report import format_report, read_gold, tables_from_docs
+    from csfacts.eval_report import format_report, read_gold
     from csfacts.evaluate import PRED_TABLES, evaluate
 
     if args.checks or args.mutate:
@@ -292,29 +292,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"csfacts: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    if args.docs:
-        docs_dir = Path(args.docs)
-        if not docs_dir.exists():
-            print(f"csfacts: documents folder does not exist: {docs_dir}", file=sys.stderr)
-            return EXIT_ERROR
-        tables, n_files = tables_from_docs(docs_dir)
-        source = f"{n_files} files under {docs_dir} (extracted in-process)"
-    else:
-        from warehouse.store import current_version, read_tables
-
-        root = data_dir_from_env(args.data_dir)
-        version = current_version(root)
-        if version is None:
-            print(f"csfacts: no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`, or use --docs)", file=sys.stderr)
-            return EXIT_ERROR
-        tables = read_tables(root, PRED_TABLES)
-        source = f"warehouse {root / 'warehouse'} (version {version})"
+    loaded = _tables_or_docs(args, PRED_TABLES)
+    if loaded is None:
+        return EXIT_ERROR
+    tables, source = loaded
     result = evaluate(gold, tables)
     print(f"scoring {source} against {args.gold}\n")
     print(format_report(result, details=args.details))
     if args.json:
         Path(args.json).write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
     return EXIT_OK
+
+
+def _tables_or_docs(args: argparse.Namespace, names) -> tuple[dict, str] | None:
+    """The tables to work on and where they came from: `--docs DIR` extracted in-process, else the
+    current warehouse of the data directory (its tables `names`); None after printing why not."""
+    from pathlib import Path
+
+    if args.docs:
+        from csfacts.eval_report import tables_from_docs
+
+        docs_dir = Path(args.docs)
+        if not docs_dir.exists():
+            print(f"csfacts: documents folder does not exist: {docs_dir}", file=sys.stderr)
+            return None
+        tables, n_files = tables_from_docs(docs_dir)
+        return tables, f"{n_files} files under {docs_dir} (extracted in-process)"
+    from warehouse.store import current_version, read_tables
+
+    root = data_dir_from_env(args.data_dir)
+    version = current_version(root)
+    if version is None:
+        print(f"csfacts: no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`, or use --docs)", file=sys.stderr)
+        return None
+    return read_tables(root, names), f"warehouse {root / 'warehouse'} (version {version})"
 
 
 def cmd_inspections(args: argparse.Namespace) -> int:
@@ -330,21 +341,10 @@ def cmd_inspections(args: argparse.Namespace) -> int:
     if reference is not None and not reference.is_file():
         print(f"csfacts: reference CSV does not exist: {reference}", file=sys.stderr)
         return EXIT_ERROR
-    if args.docs:
-        from csfacts.eval_report import tables_from_docs
-
-        docs_dir = Path(args.docs)
-        if not docs_dir.exists():
-            print(f"csfacts: documents folder does not exist: {docs_dir}", file=sys.stderr)
-            return EXIT_ERROR
-        tables, _ = tables_from_docs(docs_dir)
-    else:
-        from warehouse.store import current_version, read_tables
-
-        if current_version(root) is None:
-            print(f"csfacts: no warehouse under {root} yet (run `csfacts run PATH --data-dir {root}`, or use --docs)", file=sys.stderr)
-            return EXIT_ERROR
-        tables = read_tables(root, TABLES)
+    loaded = _tables_or_docs(args, TABLES)
+    if loaded is None:
+        return EXIT_ERROR
+    tables = loaded[0]
     out = Path(args.out) if args.out else root / "reports" / "inspections"
     paths, totals = write_inspection_reports(tables, out, reference, Path(args.review) if args.review else None)
     ins = tables["inspections"]
